@@ -1,0 +1,45 @@
+"""The one settings object; read from the environment (ARCHIVE_*) or .env, once, at the edge."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ARCHIVE_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("./archive-data"), description="store, originals, page images")
+    es_url: str | None = Field(None, description="unset: the embedded default search backend")
+    database_url: str | None = Field(None, description="unset: SQLite in data_dir")
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
+    engine: str = "tesseract"
+    ocr_lang: str = "chi_sim"
+    ocr_timeout_s: float = Field(180.0, gt=0)
+    pdf_dpi: int = Field(300, ge=72, le=600)
+    max_file_bytes: int = Field(2 * 1024**3, ge=1)
+    max_pages: int = Field(2000, ge=1, description="more pages than this: refused as too large")
+    max_page_pixels: int = Field(
+        90_000_000, ge=1, description="a page larger than this is a decompression bomb"
+    )
+    commit_every_s: float = Field(2.0, gt=0, description="how long finished documents may wait")
+    log_level: str = "INFO"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'archive.db').resolve()}"
+
+    @property
+    def originals_dir(self) -> Path:
+        return self.data_dir / "originals"
+
+    @property
+    def pages_dir(self) -> Path:
+        return self.data_dir / "pages"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.data_dir / "logs"

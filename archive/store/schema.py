@@ -1,0 +1,105 @@
+"""Tables of the current schema version (see migrations.py for how a database gets there)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    # running -> finished, or -> interrupted when a later run finds its process gone
+    Column("status", String(16), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("host", String(255), nullable=False),
+    Column("arguments", JSON, nullable=False),
+    Column("ok", Integer, nullable=False, default=0),
+    Column("skipped", Integer, nullable=False, default=0),
+    Column("failed", Integer, nullable=False, default=0),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sha256", String(64), nullable=False, unique=True),
+    Column("source_name", Text, nullable=False),
+    Column("source_path", Text, nullable=False),
+    Column("original_path", Text, nullable=False),
+    Column("media_type", String(32), nullable=False),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("page_count", Integer, nullable=False),
+    Column("job_id", Integer, ForeignKey("jobs.id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+pages = Table(
+    "pages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False, index=True),
+    Column("number", Integer, nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("original_image", Text, nullable=False),
+    Column("processed_image", Text, nullable=False),
+    Column("rotation", Integer, nullable=False),
+    Column("skew_deg", Float, nullable=False),
+    Column("engine", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("mean_confidence", Float, nullable=False),
+    Column("lines", JSON, nullable=False),
+    Column("steps", JSON, nullable=False),
+    UniqueConstraint("document_id", "number"),
+)
+
+job_files = Table(
+    "job_files",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("job_id", Integer, ForeignKey("jobs.id"), nullable=False, index=True),
+    Column("path", Text, nullable=False),
+    Column("source_name", Text, nullable=False),
+    Column("sha256", String(64)),
+    Column("outcome", String(16), nullable=False),
+    Column("pages", Integer, nullable=False),
+    Column("document_id", Integer, ForeignKey("documents.id")),
+    Column("reason_code", String(64)),
+    Column("message", Text),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+# Written in the same transaction as the document; the search index drains it until acknowledged.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False, index=True),
+    Column("operation", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("done_at", DateTime(timezone=True), index=True),
+)

@@ -1,0 +1,272 @@
+"""Reads and writes of the store. Each write is one transaction: all of it lands or none."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from archive.domain import DocumentRef, FileResult, NewDocument, Outcome
+from archive.store import schema
+from archive.store.migrations import migrate
+
+
+class StoreError(Exception):
+    """The database refused or failed; the driver's message is kept."""
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    # WAL: readers never block the writer; FULL: a committed document survives a power cut too.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        if url.startswith("sqlite:///"):
+            os.makedirs(os.path.dirname(url.removeprefix("sqlite:///")) or ".", exist_ok=True)
+        engine = create_engine(url)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        try:
+            migrate(engine)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot open the store at {engine.url!r}: {exc}") from exc
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- jobs -----------------------------------------------------------------------------
+
+    def start_job(self, arguments: dict[str, Any]) -> int:
+        """Opens a job row; runs left 'running' by a dead process on this host become
+        'interrupted' so the record shows what a crash cut short."""
+        host = socket.gethostname()
+        with self.engine.begin() as conn:
+            stale = conn.execute(
+                select(schema.jobs.c.id, schema.jobs.c.pid).where(
+                    schema.jobs.c.status == "running", schema.jobs.c.host == host
+                )
+            ).all()
+            dead = [row.id for row in stale if not _pid_alive(row.pid)]
+            if dead:
+                conn.execute(
+                    update(schema.jobs)
+                    .where(schema.jobs.c.id.in_(dead))
+                    .values(status="interrupted")
+                )
+            result = conn.execute(
+                schema.jobs.insert().values(
+                    started_at=_now(), status="running", pid=os.getpid(), host=host,
+                    arguments=arguments, ok=0, skipped=0, failed=0,
+                )
+            )
+            return int(result.inserted_primary_key[0])
+
+    def finish_job(self, job_id: int) -> None:
+        with self.engine.begin() as conn:
+            counts = dict(
+                conn.execute(
+                    select(schema.job_files.c.outcome, func.count())
+                    .where(schema.job_files.c.job_id == job_id)
+                    .group_by(schema.job_files.c.outcome)
+                ).all()
+            )
+            conn.execute(
+                update(schema.jobs)
+                .where(schema.jobs.c.id == job_id)
+                .values(
+                    status="finished", finished_at=_now(), ok=counts.get("ok", 0),
+                    skipped=counts.get("skipped", 0), failed=counts.get("failed", 0),
+                )
+            )
+
+    def job(self, job_id: int) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(schema.jobs).where(schema.jobs.c.id == job_id)).one()
+            return dict(row._mapping)
+
+    def job_files(self, job_id: int) -> list[FileResult]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(schema.job_files).where(schema.job_files.c.job_id == job_id)
+                .order_by(schema.job_files.c.id)
+            ).all()
+        return [
+            FileResult(
+                path=r.path, source_name=r.source_name, outcome=Outcome(r.outcome),
+                sha256=r.sha256, pages=r.pages, document_id=r.document_id,
+                reason_code=r.reason_code, message=r.message,
+            )
+            for r in rows
+        ]
+
+    def record_results(self, job_id: int, results: Iterable[FileResult]) -> None:
+        rows = [self._job_file_row(job_id, r) for r in results]
+        if rows:
+            with self.engine.begin() as conn:
+                conn.execute(schema.job_files.insert(), rows)
+
+    @staticmethod
+    def _job_file_row(job_id: int, r: FileResult) -> dict[str, Any]:
+        return {
+            "job_id": job_id, "path": r.path, "source_name": r.source_name,
+            "sha256": r.sha256, "outcome": r.outcome.value, "pages": r.pages,
+            "document_id": r.document_id, "reason_code": r.reason_code,
+            "message": r.message, "at": _now(),
+        }
+
+    # --- documents ------------------------------------------------------------------------
+
+    def documents_by_sha(self, shas: Iterable[str]) -> dict[str, DocumentRef]:
+        wanted = list(set(shas))
+        found: dict[str, DocumentRef] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):  # stay under SQLite's bound-parameter cap
+                chunk = wanted[start : start + 500]
+                for row in conn.execute(
+                    select(schema.documents.c.id, schema.documents.c.sha256,
+                           schema.documents.c.source_name)
+                    .where(schema.documents.c.sha256.in_(chunk))
+                ):
+                    found[row.sha256] = DocumentRef(row.id, row.sha256, row.source_name)
+        return found
+
+    def save_documents(
+        self, job_id: int, docs: list[tuple[NewDocument, FileResult]]
+    ) -> list[FileResult]:
+        """Documents, their pages, outbox rows and job outcomes, all in one transaction.
+
+        A document whose sha256 is already stored (another process got there first) is
+        reported as skipped instead of duplicated.
+        """
+        saved: list[FileResult] = []
+        try:
+            with self.engine.begin() as conn:
+                existing = {
+                    row.sha256: row.id
+                    for row in conn.execute(
+                        select(schema.documents.c.id, schema.documents.c.sha256).where(
+                            schema.documents.c.sha256.in_([d.sha256 for d, _ in docs])
+                        )
+                    )
+                }
+                for doc, result in docs:
+                    if doc.sha256 in existing:
+                        outcome = FileResult(
+                            path=result.path, source_name=result.source_name,
+                            outcome=Outcome.SKIPPED, sha256=doc.sha256, pages=len(doc.pages),
+                            document_id=existing[doc.sha256], reason_code="duplicate",
+                            message="已入库（同一内容）",
+                        )
+                    else:
+                        doc_id = self._insert_document(conn, job_id, doc)
+                        existing[doc.sha256] = doc_id
+                        outcome = FileResult(
+                            path=result.path, source_name=result.source_name,
+                            outcome=Outcome.OK, sha256=doc.sha256, pages=len(doc.pages),
+                            document_id=doc_id,
+                        )
+                    conn.execute(schema.job_files.insert(), [self._job_file_row(job_id, outcome)])
+                    saved.append(outcome)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not save {len(docs)} documents: {exc}") from exc
+        return saved
+
+    @staticmethod
+    def _insert_document(conn: Any, job_id: int, doc: NewDocument) -> int:
+        now = _now()
+        result = conn.execute(
+            schema.documents.insert().values(
+                sha256=doc.sha256, source_name=doc.source_name, source_path=doc.source_path,
+                original_path=doc.original_path, media_type=doc.media_type.value,
+                size_bytes=doc.size_bytes, page_count=len(doc.pages), job_id=job_id,
+                created_at=now,
+            )
+        )
+        doc_id = int(result.inserted_primary_key[0])
+        conn.execute(
+            schema.pages.insert(),
+            [
+                {
+                    "document_id": doc_id, "number": p.number, "width": p.width,
+                    "height": p.height, "original_image": p.original_image,
+                    "processed_image": p.processed_image, "rotation": p.rotation,
+                    "skew_deg": p.skew_deg, "engine": p.engine, "text": p.text,
+                    "mean_confidence": p.mean_confidence,
+                    "lines": [asdict(line) for line in p.lines], "steps": p.steps,
+                }
+                for p in doc.pages
+            ],
+        )
+        conn.execute(
+            schema.outbox.insert().values(document_id=doc_id, operation="upsert", created_at=now)
+        )
+        return doc_id
+
+    def count_documents(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(schema.documents)).scalar_one())
+
+    def iter_documents(self, with_text: bool = False) -> Iterator[dict[str, Any]]:
+        """Documents in id order, each with its page texts when asked; streamed, not loaded."""
+        with self.engine.connect() as conn:
+            last_id = 0
+            while True:
+                batch = conn.execute(
+                    select(schema.documents).where(schema.documents.c.id > last_id)
+                    .order_by(schema.documents.c.id).limit(200)
+                ).all()
+                if not batch:
+                    return
+                texts: dict[int, list[str]] = {}
+                if with_text:
+                    for row in conn.execute(
+                        select(schema.pages.c.document_id, schema.pages.c.text)
+                        .where(schema.pages.c.document_id.in_([d.id for d in batch]))
+                        .order_by(schema.pages.c.document_id, schema.pages.c.number)
+                    ):
+                        texts.setdefault(row.document_id, []).append(row.text)
+                for doc in batch:
+                    item = dict(doc._mapping)
+                    if with_text:
+                        item["page_text"] = texts.get(doc.id, [])
+                    yield item
+                last_id = batch[-1].id
+
+    def pages_of(self, document_id: int) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(schema.pages).where(schema.pages.c.document_id == document_id)
+                .order_by(schema.pages.c.number)
+            ).all()
+        return [dict(r._mapping) for r in rows]

@@ -1,0 +1,1 @@
+"""File to record: intake, page splitting, the OCR pipeline and its jobs."""

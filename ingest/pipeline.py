@@ -1,0 +1,308 @@
+"""A batch ingest: every file lands exactly once, fails alone with its reason, or is skipped.
+
+Phase 1 (this process): find files, fingerprint, skip what the store already holds, keep the
+original by content, inspect headers. Phase 2 (a process pool): one task per page. Finished
+documents are committed in batches, each document whole in one transaction, so a crash at any
+point leaves nothing half-written and the next run redoes only what was not committed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Protocol
+
+import structlog
+
+from archive.domain import FileResult, MediaType, NewDocument, Outcome, PageRecord
+from archive.settings import Settings
+from archive.store import Store
+from ingest import filetype, intake
+from ingest.errors import FailureInfo, IngestError
+from ingest.scans import ScanLimits, inspect
+from ingest.worker import PageDone, PageTask, init_worker, process_page
+
+log = structlog.get_logger(__name__)
+INTAKE_CHUNK = 500
+
+
+class Listener(Protocol):
+    """What a progress display hears about; every method is called from this process."""
+
+    def pages_planned(self, pages: int) -> None: ...
+
+    def page_done(self) -> None: ...
+
+    def file_done(self, result: FileResult) -> None: ...
+
+
+class _Silent:
+    def pages_planned(self, pages: int) -> None:
+        pass
+
+    def page_done(self) -> None:
+        pass
+
+    def file_done(self, result: FileResult) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    workers: int
+    engine: str
+    lang: str
+    ocr_timeout_s: float
+    limits: ScanLimits
+    max_file_bytes: int
+    commit_every_s: float
+
+    @classmethod
+    def from_settings(cls, s: Settings, workers: int | None = None, engine: str | None = None
+                      ) -> IngestOptions:
+        return cls(
+            workers=workers or s.workers, engine=engine or s.engine, lang=s.ocr_lang,
+            ocr_timeout_s=s.ocr_timeout_s,
+            limits=ScanLimits(s.pdf_dpi, s.max_pages, s.max_page_pixels),
+            max_file_bytes=s.max_file_bytes, commit_every_s=s.commit_every_s,
+        )
+
+
+@dataclass
+class _Planned:
+    key: int
+    candidate: intake.Candidate
+    sha256: str
+    size: int
+    media: MediaType
+    original_rel: Path
+    page_count: int
+    pages: dict[int, PageRecord] = field(default_factory=dict)
+    failure: FailureInfo | None = None
+
+
+@dataclass
+class IngestReport:
+    job_id: int
+    results: list[FileResult]
+    pages: int = 0
+    seconds: float = 0.0
+    worker_page_seconds: float = 0.0  # summed over pages, measured inside the workers
+    engine_seconds: float = 0.0  # of which inside the OCR engine
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for r in self.results if r.outcome is outcome)
+
+
+def _failed(c: intake.Candidate, info: FailureInfo, sha: str | None = None) -> FileResult:
+    return FileResult(str(c.path), c.source_name, Outcome.FAILED, sha256=sha,
+                      reason_code=info.code, message=info.message)
+
+
+class IngestRun:
+    def __init__(self, store: Store, data_dir: Path, options: IngestOptions,
+                 listener: Listener | None = None) -> None:
+        self.store = store
+        self.data_dir = data_dir.resolve()
+        self.options = options
+        self.listener = listener or _Silent()
+
+    def run(self, paths: Sequence[Path]) -> IngestReport:
+        started = time.perf_counter()
+        job_id = self.store.start_job({
+            "paths": [str(p) for p in paths], "workers": self.options.workers,
+            "engine": self.options.engine,
+        })
+        report = IngestReport(job_id, [])
+        log.info("ingest.start", job_id=job_id, paths=[str(p) for p in paths])
+        try:
+            planned = self._intake(paths, report)
+            self._read_pages(planned, report)
+        except BaseException:
+            log.error("ingest.aborted", job_id=job_id, exc_info=True)
+            raise
+        self.store.finish_job(job_id)
+        report.seconds = time.perf_counter() - started
+        log.info("ingest.finish", job_id=job_id, ok=report.count(Outcome.OK),
+                 skipped=report.count(Outcome.SKIPPED), failed=report.count(Outcome.FAILED),
+                 pages=report.pages, seconds=round(report.seconds, 2))
+        return report
+
+    def _finish(self, report: IngestReport, results: list[FileResult], record: bool) -> None:
+        if record:
+            self.store.record_results(report.job_id, results)
+        for r in results:
+            report.results.append(r)
+            self.listener.file_done(r)
+            if r.outcome is Outcome.FAILED:
+                log.warning("ingest.file_failed", path=r.path, code=r.reason_code,
+                            message=r.message)
+
+    # --- phase 1 ---------------------------------------------------------------------------
+
+    def _intake(self, paths: Sequence[Path], report: IngestReport) -> list[_Planned]:
+        candidates, missing = intake.discover(paths)
+        self._finish(report, [
+            _failed(intake.Candidate(p, p.name), FailureInfo("not_found", str(p)))
+            for p in missing
+        ], record=True)
+        planned: list[_Planned] = []
+        claimed: dict[str, str] = {}  # sha256 -> source name of the first file in this run
+        for start in range(0, len(candidates), INTAKE_CHUNK):
+            chunk = candidates[start : start + INTAKE_CHUNK]
+            results: list[FileResult] = []
+            prints: list[tuple[intake.Candidate, intake.Fingerprint]] = []
+            for c in chunk:
+                try:
+                    prints.append((c, intake.fingerprint(c.path, self.options.max_file_bytes)))
+                except IngestError as exc:
+                    results.append(_failed(c, exc.info))
+            known = self.store.documents_by_sha(fp.sha256 for _, fp in prints)
+            for c, fp in prints:
+                if fp.sha256 in known:
+                    doc = known[fp.sha256]
+                    results.append(FileResult(
+                        str(c.path), c.source_name, Outcome.SKIPPED, fp.sha256,
+                        document_id=doc.id, reason_code="duplicate",
+                        message=f"已入库：与档案 #{doc.id}（{doc.source_name}）内容相同",
+                    ))
+                elif fp.sha256 in claimed:
+                    results.append(FileResult(
+                        str(c.path), c.source_name, Outcome.SKIPPED, fp.sha256,
+                        reason_code="duplicate",
+                        message=f"本批次中与 {claimed[fp.sha256]} 内容相同",
+                    ))
+                else:
+                    try:
+                        planned.append(self._plan(len(planned), c, fp))
+                        claimed[fp.sha256] = c.source_name
+                    except IngestError as exc:
+                        results.append(_failed(c, exc.info, fp.sha256))
+            self._finish(report, results, record=True)
+        return planned
+
+    def _plan(self, key: int, c: intake.Candidate, fp: intake.Fingerprint) -> _Planned:
+        media = filetype.sniff(fp.head)
+        if media is None:
+            raise IngestError("unsupported_type", filetype.describe_unknown(fp.head))
+        rel = intake.keep_original(c.path, self.data_dir, fp.sha256, media.extension)
+        info = inspect(self.data_dir / rel, media, self.options.limits)
+        self.listener.pages_planned(info.pages)
+        return _Planned(key, c, fp.sha256, fp.size, media, rel, info.pages)
+
+    # --- phase 2 ---------------------------------------------------------------------------
+
+    def _tasks(self, planned: list[_Planned]) -> Iterator[PageTask]:
+        for p in planned:
+            for number in range(1, p.page_count + 1):
+                yield PageTask(
+                    file_key=p.key, sha256=p.sha256, original=self.data_dir / p.original_rel,
+                    media_type=p.media, number=number, data_dir=self.data_dir,
+                    limits=self.options.limits, engine=self.options.engine,
+                    lang=self.options.lang, timeout_s=self.options.ocr_timeout_s,
+                )
+
+    def _pool(self) -> ProcessPoolExecutor:
+        # spawn: the parent runs threads (progress display, DB driver); fork would copy locks.
+        return ProcessPoolExecutor(
+            max_workers=self.options.workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=init_worker,
+        )
+
+    def _read_pages(self, planned: list[_Planned], report: IngestReport) -> None:
+        if not planned:
+            return
+        by_key = {p.key: p for p in planned}
+        tasks = self._tasks(planned)
+        retries: deque[PageTask] = deque()
+        inflight: dict[Future[PageDone], PageTask] = {}
+        ready: list[tuple[NewDocument, FileResult]] = []
+        last_commit = time.monotonic()
+        pool = self._pool()
+        exhausted = False
+        try:
+            while not exhausted or retries or inflight:
+                if retries:
+                    # A page that was in flight when a worker died runs alone, so a second
+                    # crash names the page that causes it and spares the innocent ones.
+                    if not inflight:
+                        task = retries.popleft()
+                        inflight[pool.submit(process_page, task)] = task
+                else:
+                    while not exhausted and len(inflight) < self.options.workers * 2:
+                        task = next(tasks, None)
+                        if task is None:
+                            exhausted = True
+                        elif by_key[task.file_key].failure is None:
+                            inflight[pool.submit(process_page, task)] = task
+                if not inflight:
+                    continue
+                done, _ = wait(inflight, timeout=0.5, return_when=FIRST_COMPLETED)
+                crashed: list[PageTask] = []
+                for future in done:
+                    task = inflight.pop(future)
+                    try:
+                        page = future.result()
+                    except BrokenProcessPool:
+                        crashed.append(task)
+                        continue
+                    self._page_finished(by_key[task.file_key], page, report, ready)
+                if crashed:
+                    crashed += inflight.values()  # the pool is gone: every page in it is lost
+                    inflight.clear()
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = self._pool()
+                    for task in crashed:
+                        plan = by_key[task.file_key]
+                        if task.attempt >= 1:
+                            self._fail(plan, FailureInfo("worker_crashed", "", task.number),
+                                       report)
+                        elif plan.failure is None:
+                            retries.append(replace(task, attempt=task.attempt + 1))
+                if ready and (time.monotonic() - last_commit >= self.options.commit_every_s):
+                    self._commit(ready, report)
+                    last_commit = time.monotonic()
+            self._commit(ready, report)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _page_finished(self, plan: _Planned, page: PageDone, report: IngestReport,
+                       ready: list[tuple[NewDocument, FileResult]]) -> None:
+        self.listener.page_done()
+        report.pages += 1
+        report.worker_page_seconds += page.seconds
+        report.engine_seconds += page.engine_seconds
+        if plan.failure is not None:
+            return
+        if page.failure is not None:
+            self._fail(plan, page.failure, report)
+            return
+        assert page.record is not None
+        plan.pages[page.number] = page.record
+        if len(plan.pages) == plan.page_count:
+            c = plan.candidate
+            doc = NewDocument(
+                sha256=plan.sha256, source_name=c.source_name, source_path=str(c.path),
+                original_path=str(plan.original_rel), media_type=plan.media,
+                size_bytes=plan.size, pages=[plan.pages[n] for n in sorted(plan.pages)],
+            )
+            ready.append((doc, FileResult(str(c.path), c.source_name, Outcome.OK, plan.sha256)))
+            plan.pages = {}  # the document owns them now
+
+    def _fail(self, plan: _Planned, info: FailureInfo, report: IngestReport) -> None:
+        if plan.failure is None:
+            plan.failure = info
+            plan.pages = {}
+            self._finish(report, [_failed(plan.candidate, info, plan.sha256)], record=True)
+
+    def _commit(self, ready: list[tuple[NewDocument, FileResult]], report: IngestReport) -> None:
+        if ready:
+            saved = self.store.save_documents(report.job_id, ready)
+            self._finish(report, saved, record=False)
+            ready.clear()

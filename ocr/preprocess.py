@@ -1,0 +1,270 @@
+"""Page preprocessing: pure functions from a scan to an upright, straight, clean image.
+
+Every step records what it chose (StepRecord) and the composed transform maps processed
+coordinates back to the original scan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ocr import geometry
+from ocr.geometry import Affine
+from ocr.tesseract import OsdResult
+from ocr.types import StepRecord
+
+FlipDetector = Callable[[np.ndarray], OsdResult | None]
+
+
+@dataclass(frozen=True, slots=True)
+class PreprocessOptions:
+    dpi: int = 300
+    max_skew_deg: float = 15.0
+    # Tesseract OSD confidence below which a 180° flip is not trusted.
+    min_flip_confidence: float = 2.0
+    binarize: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Preprocessed:
+    image: np.ndarray  # uint8, single channel
+    to_original: Affine  # processed (x, y) -> original scan (x, y)
+    original_size: tuple[int, int]  # (width, height) of the scan
+    rotation: int  # clockwise quarter-turn applied: 0, 90, 180, 270
+    skew_deg: float  # skew measured after the quarter-turn (CCW degrees); turned back by as much
+    steps: tuple[StepRecord, ...]
+
+
+def to_gray(image: np.ndarray) -> np.ndarray:
+    """Single channel; for colour scans the red channel, which fades red seals and yellowed paper
+    while black and blue ink stay dark."""
+    if image.ndim == 2:
+        return image.astype(np.uint8, copy=False)
+    if image.shape[2] == 4:
+        image = image[:, :, :3]
+    return np.ascontiguousarray(image[:, :, 0])  # arrays are RGB throughout this package
+
+
+def dark_border_box(gray: np.ndarray, dark: int = 80, share: float = 0.5) -> tuple[int, ...]:
+    """Rows/columns at the edges that are mostly dark (scanner lid, shadow) -> (x0, y0, x1, y1)."""
+    mask = gray < dark
+    rows, cols = mask.mean(axis=1), mask.mean(axis=0)
+    h, w = gray.shape
+    y0 = 0
+    while y0 < h // 4 and rows[y0] > share:
+        y0 += 1
+    y1 = h
+    while y1 > h - h // 4 and rows[y1 - 1] > share:
+        y1 -= 1
+    x0 = 0
+    while x0 < w // 4 and cols[x0] > share:
+        x0 += 1
+    x1 = w
+    while x1 > w - w // 4 and cols[x1 - 1] > share:
+        x1 -= 1
+    return x0, y0, x1, y1
+
+
+def _ink_mask(gray: np.ndarray, max_side: int = 1400) -> tuple[np.ndarray, float]:
+    """A downscaled ink mask without long rules (grid lines), and the scale used."""
+    h, w = gray.shape
+    scale = min(1.0, max_side / max(h, w))
+    small = cv2.resize(gray, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    sh, sw = ink.shape
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, max(sw // 12, 10)), np.uint8))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((max(sh // 12, 10), 1), np.uint8))
+    return cv2.subtract(ink, cv2.bitwise_or(horizontal, vertical)), scale
+
+
+def line_direction_votes(ink: np.ndarray) -> tuple[int, int]:
+    """(pieces after a horizontal smear, pieces after a vertical smear) of the ink.
+
+    Glyphs in a line sit closer than the lines do, so smearing along the reading direction merges
+    far more of them: the smaller count names the direction the text runs.
+    """
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    sides = np.maximum(stats[1:, 2], stats[1:, 3])
+    sides = sides[(sides >= 4) & (sides <= max(ink.shape) // 10)]
+    if len(sides) < 10:
+        return 0, 0
+    reach = max(3, int(np.median(sides) * 0.6))
+    horizontal = cv2.dilate(ink, np.ones((1, reach), np.uint8))
+    vertical = cv2.dilate(ink, np.ones((reach, 1), np.uint8))
+    return (
+        cv2.connectedComponents(horizontal, connectivity=8)[0] - 1,
+        cv2.connectedComponents(vertical, connectivity=8)[0] - 1,
+    )
+
+
+def _profile_scores(ink: np.ndarray, angles: np.ndarray) -> np.ndarray:
+    """Sharpness of the row projection of the ink after rotating by each angle (degrees, CCW)."""
+    ys, xs = np.nonzero(ink)
+    if len(xs) < 50:
+        return np.zeros(len(angles))
+    if len(xs) > 150_000:  # enough points for a stable histogram; bounds the cost
+        pick = np.random.default_rng(0).choice(len(xs), 150_000, replace=False)
+        xs, ys = xs[pick], ys[pick]
+    xs = xs.astype(np.float64) - ink.shape[1] / 2
+    ys = ys.astype(np.float64) - ink.shape[0] / 2
+    scores = np.empty(len(angles))
+    for i, angle in enumerate(np.radians(angles)):
+        # Row of each ink point once the image is turned CCW by `angle` (y axis points down).
+        rows = -xs * np.sin(angle) + ys * np.cos(angle)
+        hist = np.bincount((rows - rows.min()).astype(np.int64))
+        scores[i] = float(np.dot(hist, hist)) / len(xs)
+    return scores
+
+
+def estimate_skew(ink: np.ndarray, max_deg: float) -> tuple[float, float]:
+    """(angle, score): how far the text rows are turned counter-clockwise, within ±max_deg."""
+    best, span, step = 0.0, max_deg, 1.0
+    score = 0.0
+    for _ in range(3):  # coarse to fine: 1°, 0.1°, 0.01°
+        angles = np.arange(best - span, best + span + step / 2, step)
+        scores = _profile_scores(ink, angles)
+        best, score = float(angles[int(np.argmax(scores))]), float(scores.max())
+        span, step = step, step / 10
+    return -best, score
+
+
+def rotate_quarter(image: np.ndarray, turns_cw: int) -> np.ndarray:
+    return np.ascontiguousarray(np.rot90(image, k=-(turns_cw % 4)))
+
+
+def rotate_deg(image: np.ndarray, matrix: Affine, size: tuple[int, int]) -> np.ndarray:
+    return cv2.warpAffine(
+        image, matrix[:2], size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+        borderValue=255,
+    )
+
+
+def normalise_background(gray: np.ndarray, dpi: int) -> np.ndarray:
+    """Divide by a smooth estimate of the paper so yellowing, shadows and low contrast even out."""
+    k = max(3, (dpi // 10) | 1)
+    background = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
+    background = cv2.medianBlur(background, 21)
+    flat = cv2.divide(gray, np.maximum(background, 1), scale=255)
+    return cv2.normalize(flat, None, 0, 255, cv2.NORM_MINMAX)
+
+
+def remove_rules(binary: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:
+    """Erase table rules: long thin runs of ink that make the engine drop the text between them."""
+    ink = 255 - binary
+    length = max(20, dpi // 3)  # a third of an inch: longer than any glyph stroke
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
+    rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
+    ruled_pixels = int(np.count_nonzero(rules))
+    return cv2.bitwise_or(binary, rules), ruled_pixels
+
+
+def remove_blobs(binary: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:
+    """Erase solid dark blobs (binder holes, leftover border wedges) that no character looks like."""
+    inverted = 255 - binary
+    count, _, stats, _ = cv2.connectedComponentsWithStats(inverted, connectivity=8)
+    min_side = int(0.12 * dpi)
+    h, w = binary.shape
+    out = binary.copy()
+    removed = 0
+    for i in range(1, count):
+        x, y, bw, bh, area = (int(v) for v in stats[i])
+        solid = area >= 0.55 * bw * bh and bw >= min_side and bh >= min_side
+        touches_edge = x == 0 or y == 0 or x + bw == w or y + bh == h
+        edge_mass = touches_edge and area >= 0.5 * bw * bh and area >= min_side * min_side
+        if solid or edge_mass:
+            out[y : y + bh, x : x + bw][inverted[y : y + bh, x : x + bw] > 0] = 255
+            removed += 1
+    return out, removed
+
+
+def preprocess(
+    image: np.ndarray,
+    options: PreprocessOptions = PreprocessOptions(),
+    detect_flip: FlipDetector | None = None,
+) -> Preprocessed:
+    """Scan (RGB or gray uint8) -> upright, deskewed, cleaned single-channel image."""
+    steps: list[StepRecord] = []
+    original_h, original_w = image.shape[:2]
+    gray = to_gray(image)
+    steps.append(StepRecord("gray", {"channel": "red" if image.ndim == 3 else "gray"}))
+    forward: Affine = geometry.identity()  # original -> current
+
+    x0, y0, x1, y1 = dark_border_box(gray)
+    if (x0, y0, x1, y1) != (0, 0, original_w, original_h):
+        gray = gray[y0:y1, x0:x1]
+        forward = geometry.translation(-x0, -y0) @ forward
+    steps.append(StepRecord("border_crop", {"x0": x0, "y0": y0, "x1": x1, "y1": y1}))
+
+    ink, _ = _ink_mask(gray)
+    along_rows, along_columns = line_direction_votes(ink)
+    sideways = along_columns < along_rows * 0.8
+    steps.append(
+        StepRecord(
+            "line_direction",
+            {"pieces_rows": along_rows, "pieces_columns": along_columns, "sideways": sideways},
+        )
+    )
+    if sideways:
+        ink = rotate_quarter(ink, 1)
+    skew, _ = estimate_skew(ink, options.max_skew_deg)
+    if sideways:
+        h, w = gray.shape
+        forward = geometry.quarter_turns_cw(1, w, h) @ forward
+        gray = rotate_quarter(gray, 1)
+
+    if abs(skew) >= 0.05:
+        h, w = gray.shape
+        matrix, size = geometry.rotation_about_centre(-skew, w, h)
+        gray = rotate_deg(gray, matrix, size)
+        forward = matrix @ forward
+    steps.append(StepRecord("deskew", {"angle_deg": round(skew, 3)}))
+
+    flip = False
+    if detect_flip is not None:
+        osd = detect_flip(gray)
+        flip = osd is not None and osd.rotate == 180 and osd.confidence >= options.min_flip_confidence
+        steps.append(
+            StepRecord(
+                "flip",
+                {
+                    "osd_rotate": -1 if osd is None else osd.rotate,
+                    "osd_confidence": 0.0 if osd is None else round(osd.confidence, 2),
+                    "flipped": flip,
+                },
+            )
+        )
+        if flip:
+            h, w = gray.shape
+            forward = geometry.quarter_turns_cw(2, w, h) @ forward
+            gray = rotate_quarter(gray, 2)
+
+    gray = cv2.medianBlur(gray, 3)
+    steps.append(StepRecord("denoise", {"median_ksize": 3}))
+
+    if options.binarize:
+        flat = normalise_background(gray, options.dpi)
+        threshold, binary = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        binary, blobs = remove_blobs(binary, options.dpi)
+        binary, ruled = remove_rules(binary, options.dpi)
+        steps.append(
+            StepRecord(
+                "binarize",
+                {"otsu_threshold": float(threshold), "blobs": blobs, "rule_pixels": ruled},
+            )
+        )
+        gray = binary
+
+    rotation = ((1 if sideways else 0) + (2 if flip else 0)) * 90 % 360
+    return Preprocessed(
+        image=gray,
+        to_original=np.linalg.inv(forward),
+        original_size=(original_w, original_h),
+        rotation=rotation,
+        skew_deg=skew,
+        steps=tuple(steps),
+    )

@@ -1,0 +1,84 @@
+"""The one place that runs tesseract; its failures become ocr.errors with its message kept."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pytesseract
+
+from ocr.errors import EngineError, EngineTimeout, EngineUnavailable
+
+
+@dataclass(frozen=True, slots=True)
+class OsdResult:
+    rotate: int  # clockwise degrees that make the page upright: 0, 90, 180 or 270
+    confidence: float  # tesseract's orientation confidence (unbounded, >2 is fairly sure)
+
+
+@contextmanager
+def _translated_errors(what: str) -> Iterator[None]:
+    try:
+        yield
+    except pytesseract.TesseractNotFoundError as exc:
+        raise EngineUnavailable(f"tesseract is not installed or not on PATH ({what})") from exc
+    except pytesseract.TesseractError as exc:
+        message = str(exc.message).strip() if exc.message else f"exit status {exc.status}"
+        if "Failed loading language" in message or "Error opening data file" in message:
+            raise EngineUnavailable(f"tesseract language data missing: {message}") from exc
+        raise EngineError(f"tesseract failed ({what})", message) from exc
+    except RuntimeError as exc:
+        if "timeout" in str(exc).lower():
+            raise EngineTimeout(f"tesseract timed out ({what})", str(exc)) from exc
+        raise EngineError(f"tesseract failed ({what})", str(exc)) from exc
+
+
+def image_to_data(
+    image: np.ndarray, *, lang: str, psm: int, timeout_s: float
+) -> dict[str, list[Any]]:
+    """Word-level results as tesseract's TSV columns (text, conf, left, top, width, height...)."""
+    config = f"--psm {psm} --oem 1 -c preserve_interword_spaces=1"
+    with _translated_errors(f"recognise, lang={lang}, psm={psm}"):
+        data: dict[str, list[Any]] = pytesseract.image_to_data(
+            image,
+            lang=lang,
+            config=config,
+            output_type=pytesseract.Output.DICT,
+            timeout=timeout_s,
+        )
+    return data
+
+
+_ROTATE_RE = re.compile(r"Rotate:\s*(\d+)")
+_CONF_RE = re.compile(r"Orientation confidence:\s*([\d.]+)")
+
+
+def detect_orientation(image: np.ndarray, *, timeout_s: float) -> OsdResult | None:
+    """Tesseract's orientation guess, or None when the page has too little text to judge."""
+    try:
+        with _translated_errors("orientation detection"):
+            report = pytesseract.image_to_osd(image, config="--psm 0", timeout=timeout_s)
+    except EngineError as exc:
+        # Sparse pages (a form with few characters) are a normal "don't know", not a failure.
+        if "Too few characters" in exc.detail or "Invalid resolution" in exc.detail:
+            return None
+        raise
+    rotate = _ROTATE_RE.search(report)
+    conf = _CONF_RE.search(report)
+    if rotate is None or conf is None:
+        raise EngineError("tesseract orientation report not understood", report)
+    return OsdResult(rotate=int(rotate.group(1)) % 360, confidence=float(conf.group(1)))
+
+
+def check_available(lang: str) -> str | None:
+    """None when tesseract runs and has every language in ``lang``; else what is missing."""
+    try:
+        installed = set(pytesseract.get_languages(config=""))
+    except (pytesseract.TesseractNotFoundError, pytesseract.TesseractError, OSError) as exc:
+        return f"tesseract 不可用：{exc}"
+    missing = [part for part in lang.split("+") + ["osd"] if part not in installed]
+    return f"tesseract 缺少语言数据：{', '.join(missing)}" if missing else None

@@ -1,0 +1,76 @@
+"""Typed results passed between the OCR stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """Axis-aligned box in pixels: x0,y0 inclusive top-left, x1,y1 exclusive bottom-right."""
+
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+    @property
+    def width(self) -> int:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> int:
+        return self.y1 - self.y0
+
+    def union(self, other: Box) -> Box:
+        return Box(
+            min(self.x0, other.x0),
+            min(self.y0, other.y0),
+            max(self.x1, other.x1),
+            max(self.y1, other.y1),
+        )
+
+    def as_list(self) -> list[int]:
+        return [self.x0, self.y0, self.x1, self.y1]
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    text: str
+    box: Box
+    confidence: float  # 0..1
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    text: str
+    box: Box
+    confidence: float  # mean of its words, 0..1
+    words: tuple[Word, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Recognition:
+    """What an engine read on one image, lines in reading order."""
+
+    engine: str
+    lines: tuple[Line, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    @property
+    def mean_confidence(self) -> float:
+        words = [w for line in self.lines for w in line.words]
+        return float(np.mean([w.confidence for w in words])) if words else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class StepRecord:
+    """One preprocessing step and the parameters it chose, kept for audit and tuning."""
+
+    name: str
+    params: dict[str, float | int | str | bool] = field(default_factory=dict)

@@ -1,0 +1,38 @@
+"""Generate synthetic veterans' archive scans with ground truth.
+
+    python -m scripts.make_samples OUT --count 12 --seed 7 [--dpi 200] [--formats pdf,tiff]
+
+Writes OUT/scans/<seed>-<index>-<name>.<ext> and OUT/truth/<same stem>.json. Same seed, same files.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from scripts.samplegen.degrade import LEVELS
+from scripts.samplegen.generate import FORMATS, generate
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--count", type=int, default=12)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--dpi", type=int, default=200)
+    parser.add_argument("--formats", default=",".join(FORMATS))
+    parser.add_argument("--levels", default=",".join(LEVELS))
+    parser.add_argument("--start", type=int, default=0, help="first index (to extend a set)")
+    args = parser.parse_args(argv)
+    formats = tuple(args.formats.split(","))
+    levels = tuple(args.levels.split(","))
+    if unknown := (set(formats) - set(FORMATS)) | (set(levels) - set(LEVELS)):
+        parser.error(f"unknown format or level: {', '.join(sorted(unknown))}")
+    files = generate(args.out, args.count, args.seed, args.dpi, formats, levels, args.start)
+    pages = sum(f.pages for f in files)
+    print(f"wrote {len(files)} files, {pages} pages, to {args.out / 'scans'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

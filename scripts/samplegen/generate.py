@@ -1,0 +1,131 @@
+"""One veteran's file: pages rendered, degraded, written in a scan format, truth beside it."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from scripts.samplegen import degrade
+from scripts.samplegen.people import Veteran, make_veteran
+from scripts.samplegen.render import (
+    RenderedPage,
+    render_appraisal,
+    render_approval,
+    render_collect_form,
+    render_register_form,
+)
+
+FORMATS = ("pdf", "tiff", "jpeg", "png")
+FACES = ("song", "kai", "hei")
+
+
+@dataclass(frozen=True)
+class SampleFile:
+    path: Path
+    truth_path: Path
+    veteran: Veteran
+    pages: int
+
+
+def _render_pages(v: Veteran, rng: random.Random, dpi: int, multi_page: bool) -> list[
+    RenderedPage
+]:
+    form_face = rng.choice(FACES)
+    filler = rng.random()
+    hand = filler < 0.35
+    value_face = "kai" if hand else (form_face if filler < 0.65 else rng.choice(FACES))
+    render_form = render_register_form if rng.random() < 0.5 else render_collect_form
+    pages = [render_form(v, rng, dpi, (form_face, value_face), hand)]
+    if multi_page:
+        text_face = rng.choice(FACES)
+        if rng.random() < 0.7:
+            pages.append(render_appraisal(v, rng, dpi, text_face))
+        pages.append(render_approval(v, rng, dpi, text_face))
+    return pages
+
+
+def _seal_box(page: RenderedPage) -> tuple[int, int, int, int] | None:
+    """Seals sit on the signature of a letter, or over a value of a form."""
+    if page.kind == "approval":
+        return page.items[-1].box
+    values = [i.box for i in page.items if i.role == "value"]
+    return values[len(values) // 2] if values else None
+
+
+def _page_truth(number: int, page: RenderedPage, image: Image.Image, deg: degrade.Degradation
+                ) -> dict[str, Any]:
+    items = [
+        {"text": it.text, "box": deg.map_box(it.box), "role": it.role, "field": it.field}
+        for it in page.items
+    ]
+    lines = [
+        {
+            "text": " ".join(page.items[i].text for i in idx),
+            "box": deg.map_box((
+                min(page.items[i].box[0] for i in idx), min(page.items[i].box[1] for i in idx),
+                max(page.items[i].box[2] for i in idx), max(page.items[i].box[3] for i in idx),
+            )),
+        }
+        for idx in page.lines
+    ]
+    return {
+        "page": number, "kind": page.kind, "fonts": page.fonts, "dpi": page.dpi,
+        "size": list(image.size), "degradation": deg.params, "lines": lines, "items": items,
+        "fields": page.fields,
+    }
+
+
+def _write(path: Path, fmt: str, images: list[Image.Image], dpi: int) -> None:
+    if fmt == "pdf":
+        images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=dpi,
+                       quality=85)
+    elif fmt == "tiff":
+        images[0].save(path, "TIFF", save_all=True, append_images=images[1:],
+                       compression="tiff_deflate", dpi=(dpi, dpi))
+    elif fmt == "jpeg":
+        images[0].save(path, "JPEG", quality=88, dpi=(dpi, dpi))
+    else:
+        images[0].save(path, "PNG", dpi=(dpi, dpi))
+
+
+def generate_file(out_dir: Path, index: int, seed: int, dpi: int, fmt: str, level: str
+                  ) -> SampleFile:
+    rng = random.Random(seed * 1_000_003 + index)
+    veteran = make_veteran(rng, serial=seed * 10_000 + index)
+    pages = _render_pages(veteran, rng, dpi, multi_page=fmt in ("pdf", "tiff"))
+    images, truth_pages = [], []
+    for number, page in enumerate(pages, start=1):
+        params = degrade.choose(rng, level, _seal_box(page))
+        image, deg = degrade.apply(page.image, params, dpi, seed=rng.randrange(2**32))
+        images.append(image)
+        truth_pages.append(_page_truth(number, page, image, deg))
+    ext = {"jpeg": "jpg", "tiff": "tif"}.get(fmt, fmt)
+    stem = f"{seed}-{index:04d}-{veteran.name}"
+    scans, truths = out_dir / "scans", out_dir / "truth"
+    scans.mkdir(parents=True, exist_ok=True)
+    truths.mkdir(parents=True, exist_ok=True)
+    path = scans / f"{stem}.{ext}"
+    _write(path, fmt, images, dpi)
+    truth = {
+        "source": path.name, "format": fmt, "seed": seed, "index": index, "level": level,
+        "dpi": dpi, "fields": veteran.as_json(), "pages": truth_pages,
+    }
+    truth_path = truths / f"{stem}.json"
+    truth_path.write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    return SampleFile(path, truth_path, veteran, len(pages))
+
+
+def generate(out_dir: Path, count: int, seed: int, dpi: int = 200,
+             formats: tuple[str, ...] = FORMATS, levels: tuple[str, ...] = degrade.LEVELS,
+             start: int = 0) -> list[SampleFile]:
+    """``count`` files cycling through formats and degradation levels; same seed, same bytes."""
+    return [
+        generate_file(out_dir, i, seed, dpi, formats[i % len(formats)],
+                      levels[(i // len(formats)) % len(levels)])
+        for i in range(start, start + count)
+    ]
