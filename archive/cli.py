@@ -16,8 +16,9 @@ from archive.progress import IngestProgress, summary_table
 from archive.settings import Settings
 from archive.store import Store
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="退役军人档案数字化与检索 (vetarchive)")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="退役军人档案数字化与检索 (vetarchive)"
+)
 err = Console(stderr=True)
 
 
@@ -40,8 +41,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="print the version and exit")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="print the version and exit"
+        ),
+    ] = False,
 ) -> None:
     """Ingest scans, export and search the archive."""
 
@@ -82,8 +87,9 @@ def export(
         ExportFormat.jsonl
     ),
     with_text: Annotated[bool, typer.Option("--with-text", help="add page_text")] = False,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="file; default stdout")
-                      ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="file; default stdout")
+    ] = None,
 ) -> None:
     """Export one JSON object per source file."""
     from archive.export import write_jsonl

@@ -33,9 +33,16 @@ class IngestProgress:
     def __init__(self, console: Console) -> None:
         self.console = console
         self.progress = Progress(
-            TextColumn("[bold]入库"), BarColumn(bar_width=24), MofNCompleteColumn(),
-            TextColumn("页"), _PagesPerSecond(), TimeElapsedColumn(), TextColumn("剩余"),
-            TimeRemainingColumn(), TextColumn("{task.fields[files]}"), console=console,
+            TextColumn("[bold]入库"),
+            BarColumn(bar_width=24),
+            MofNCompleteColumn(),
+            TextColumn("页"),
+            _PagesPerSecond(),
+            TimeElapsedColumn(),
+            TextColumn("剩余"),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[files]}"),
+            console=console,
         )
         self.task = self.progress.add_task("pages", total=0, files="")
         self.counts = {o: 0 for o in Outcome}
@@ -44,8 +51,12 @@ class IngestProgress:
         self.progress.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.progress.stop()
 
     def pages_planned(self, pages: int) -> None:

@@ -64,13 +64,17 @@ class IngestOptions:
     commit_every_s: float
 
     @classmethod
-    def from_settings(cls, s: Settings, workers: int | None = None, engine: str | None = None
-                      ) -> IngestOptions:
+    def from_settings(
+        cls, s: Settings, workers: int | None = None, engine: str | None = None
+    ) -> IngestOptions:
         return cls(
-            workers=workers or s.workers, engine=engine or s.engine, lang=s.ocr_lang,
+            workers=workers or s.workers,
+            engine=engine or s.engine,
+            lang=s.ocr_lang,
             ocr_timeout_s=s.ocr_timeout_s,
             limits=ScanLimits(s.pdf_dpi, s.max_pages, s.max_page_pixels),
-            max_file_bytes=s.max_file_bytes, commit_every_s=s.commit_every_s,
+            max_file_bytes=s.max_file_bytes,
+            commit_every_s=s.commit_every_s,
         )
 
 
@@ -101,13 +105,20 @@ class IngestReport:
 
 
 def _failed(c: intake.Candidate, info: FailureInfo, sha: str | None = None) -> FileResult:
-    return FileResult(str(c.path), c.source_name, Outcome.FAILED, sha256=sha,
-                      reason_code=info.code, message=info.message)
+    return FileResult(
+        str(c.path),
+        c.source_name,
+        Outcome.FAILED,
+        sha256=sha,
+        reason_code=info.code,
+        message=info.message,
+    )
 
 
 class IngestRun:
-    def __init__(self, store: Store, data_dir: Path, options: IngestOptions,
-                 listener: Listener | None = None) -> None:
+    def __init__(
+        self, store: Store, data_dir: Path, options: IngestOptions, listener: Listener | None = None
+    ) -> None:
         self.store = store
         self.data_dir = data_dir.resolve()
         self.options = options
@@ -115,10 +126,13 @@ class IngestRun:
 
     def run(self, paths: Sequence[Path]) -> IngestReport:
         started = time.perf_counter()
-        job_id = self.store.start_job({
-            "paths": [str(p) for p in paths], "workers": self.options.workers,
-            "engine": self.options.engine,
-        })
+        job_id = self.store.start_job(
+            {
+                "paths": [str(p) for p in paths],
+                "workers": self.options.workers,
+                "engine": self.options.engine,
+            }
+        )
         report = IngestReport(job_id, [])
         log.info("ingest.start", job_id=job_id, paths=[str(p) for p in paths])
         try:
@@ -129,9 +143,15 @@ class IngestRun:
             raise
         self.store.finish_job(job_id)
         report.seconds = time.perf_counter() - started
-        log.info("ingest.finish", job_id=job_id, ok=report.count(Outcome.OK),
-                 skipped=report.count(Outcome.SKIPPED), failed=report.count(Outcome.FAILED),
-                 pages=report.pages, seconds=round(report.seconds, 2))
+        log.info(
+            "ingest.finish",
+            job_id=job_id,
+            ok=report.count(Outcome.OK),
+            skipped=report.count(Outcome.SKIPPED),
+            failed=report.count(Outcome.FAILED),
+            pages=report.pages,
+            seconds=round(report.seconds, 2),
+        )
         return report
 
     def _finish(self, report: IngestReport, results: list[FileResult], record: bool) -> None:
@@ -141,17 +161,22 @@ class IngestRun:
             report.results.append(r)
             self.listener.file_done(r)
             if r.outcome is Outcome.FAILED:
-                log.warning("ingest.file_failed", path=r.path, code=r.reason_code,
-                            message=r.message)
+                log.warning(
+                    "ingest.file_failed", path=r.path, code=r.reason_code, message=r.message
+                )
 
     # --- phase 1 ---------------------------------------------------------------------------
 
     def _intake(self, paths: Sequence[Path], report: IngestReport) -> list[_Planned]:
         candidates, missing = intake.discover(paths)
-        self._finish(report, [
-            _failed(intake.Candidate(p, p.name), FailureInfo("not_found", str(p)))
-            for p in missing
-        ], record=True)
+        self._finish(
+            report,
+            [
+                _failed(intake.Candidate(p, p.name), FailureInfo("not_found", str(p)))
+                for p in missing
+            ],
+            record=True,
+        )
         planned: list[_Planned] = []
         claimed: dict[str, str] = {}  # sha256 -> source name of the first file in this run
         for start in range(0, len(candidates), INTAKE_CHUNK):
@@ -167,17 +192,28 @@ class IngestRun:
             for c, fp in prints:
                 if fp.sha256 in known:
                     doc = known[fp.sha256]
-                    results.append(FileResult(
-                        str(c.path), c.source_name, Outcome.SKIPPED, fp.sha256,
-                        document_id=doc.id, reason_code="duplicate",
-                        message=f"已入库：与档案 #{doc.id}（{doc.source_name}）内容相同",
-                    ))
+                    results.append(
+                        FileResult(
+                            str(c.path),
+                            c.source_name,
+                            Outcome.SKIPPED,
+                            fp.sha256,
+                            document_id=doc.id,
+                            reason_code="duplicate",
+                            message=f"已入库：与档案 #{doc.id}（{doc.source_name}）内容相同",
+                        )
+                    )
                 elif fp.sha256 in claimed:
-                    results.append(FileResult(
-                        str(c.path), c.source_name, Outcome.SKIPPED, fp.sha256,
-                        reason_code="duplicate",
-                        message=f"本批次中与 {claimed[fp.sha256]} 内容相同",
-                    ))
+                    results.append(
+                        FileResult(
+                            str(c.path),
+                            c.source_name,
+                            Outcome.SKIPPED,
+                            fp.sha256,
+                            reason_code="duplicate",
+                            message=f"本批次中与 {claimed[fp.sha256]} 内容相同",
+                        )
+                    )
                 else:
                     try:
                         planned.append(self._plan(len(planned), c, fp))
@@ -202,16 +238,23 @@ class IngestRun:
         for p in planned:
             for number in range(1, p.page_count + 1):
                 yield PageTask(
-                    file_key=p.key, sha256=p.sha256, original=self.data_dir / p.original_rel,
-                    media_type=p.media, number=number, data_dir=self.data_dir,
-                    limits=self.options.limits, engine=self.options.engine,
-                    lang=self.options.lang, timeout_s=self.options.ocr_timeout_s,
+                    file_key=p.key,
+                    sha256=p.sha256,
+                    original=self.data_dir / p.original_rel,
+                    media_type=p.media,
+                    number=number,
+                    data_dir=self.data_dir,
+                    limits=self.options.limits,
+                    engine=self.options.engine,
+                    lang=self.options.lang,
+                    timeout_s=self.options.ocr_timeout_s,
                 )
 
     def _pool(self) -> ProcessPoolExecutor:
         # spawn: the parent runs threads (progress display, DB driver); fork would copy locks.
         return ProcessPoolExecutor(
-            max_workers=self.options.workers, mp_context=multiprocessing.get_context("spawn"),
+            max_workers=self.options.workers,
+            mp_context=multiprocessing.get_context("spawn"),
             initializer=init_worker,
         )
 
@@ -236,11 +279,11 @@ class IngestRun:
                         inflight[pool.submit(process_page, task)] = task
                 else:
                     while not exhausted and len(inflight) < self.options.workers * 2:
-                        task = next(tasks, None)
-                        if task is None:
+                        upcoming = next(tasks, None)
+                        if upcoming is None:
                             exhausted = True
-                        elif by_key[task.file_key].failure is None:
-                            inflight[pool.submit(process_page, task)] = task
+                        elif by_key[upcoming.file_key].failure is None:
+                            inflight[pool.submit(process_page, upcoming)] = upcoming
                 if not inflight:
                     continue
                 done, _ = wait(inflight, timeout=0.5, return_when=FIRST_COMPLETED)
@@ -261,8 +304,7 @@ class IngestRun:
                     for task in crashed:
                         plan = by_key[task.file_key]
                         if task.attempt >= 1:
-                            self._fail(plan, FailureInfo("worker_crashed", "", task.number),
-                                       report)
+                            self._fail(plan, FailureInfo("worker_crashed", "", task.number), report)
                         elif plan.failure is None:
                             retries.append(replace(task, attempt=task.attempt + 1))
                 if ready and (time.monotonic() - last_commit >= self.options.commit_every_s):
@@ -272,8 +314,13 @@ class IngestRun:
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
-    def _page_finished(self, plan: _Planned, page: PageDone, report: IngestReport,
-                       ready: list[tuple[NewDocument, FileResult]]) -> None:
+    def _page_finished(
+        self,
+        plan: _Planned,
+        page: PageDone,
+        report: IngestReport,
+        ready: list[tuple[NewDocument, FileResult]],
+    ) -> None:
         self.listener.page_done()
         report.pages += 1
         report.worker_page_seconds += page.seconds
@@ -288,9 +335,13 @@ class IngestRun:
         if len(plan.pages) == plan.page_count:
             c = plan.candidate
             doc = NewDocument(
-                sha256=plan.sha256, source_name=c.source_name, source_path=str(c.path),
-                original_path=str(plan.original_rel), media_type=plan.media,
-                size_bytes=plan.size, pages=[plan.pages[n] for n in sorted(plan.pages)],
+                sha256=plan.sha256,
+                source_name=c.source_name,
+                source_path=str(c.path),
+                original_path=str(plan.original_rel),
+                media_type=plan.media,
+                size_bytes=plan.size,
+                pages=[plan.pages[n] for n in sorted(plan.pages)],
             )
             ready.append((doc, FileResult(str(c.path), c.source_name, Outcome.OK, plan.sha256)))
             plan.pages = {}  # the document owns them now

@@ -55,7 +55,9 @@ def _run(args: list[str], timeout_s: float) -> str:
     if done.returncode != 0:
         if any(hint in stderr for hint in _PASSWORD_HINTS):
             raise IngestError("encrypted_pdf", stderr.splitlines()[-1] if stderr else "")
-        raise IngestError("corrupt_pdf", stderr.splitlines()[-1] if stderr else f"exit {done.returncode}")
+        raise IngestError(
+            "corrupt_pdf", stderr.splitlines()[-1] if stderr else f"exit {done.returncode}"
+        )
     return done.stdout.decode("utf-8", "replace")
 
 
@@ -63,7 +65,11 @@ def render_page(path: Path, number: int, *, dpi: int, timeout_s: float = 300.0) 
     """One page (1-based) as an RGB array; only that page is rasterised."""
     try:
         images = convert_from_path(
-            str(path), dpi=dpi, first_page=number, last_page=number, fmt="ppm",
+            str(path),
+            dpi=dpi,
+            first_page=number,
+            last_page=number,
+            fmt="ppm",
             timeout=int(timeout_s),
         )
     except PDFInfoNotInstalledError as exc:
@@ -71,8 +77,9 @@ def render_page(path: Path, number: int, *, dpi: int, timeout_s: float = 300.0) 
     except (PDFPageCountError, PDFSyntaxError) as exc:
         raise IngestError("corrupt_pdf", str(exc).strip(), page=number) from exc
     except subprocess.TimeoutExpired as exc:
-        raise IngestError("corrupt_pdf", f"pdftoppm did not finish in {timeout_s:.0f} s",
-                          page=number) from exc
+        raise IngestError(
+            "corrupt_pdf", f"pdftoppm did not finish in {timeout_s:.0f} s", page=number
+        ) from exc
     if not images:
         raise IngestError("corrupt_pdf", "pdftoppm rendered nothing", page=number)
     with images[0] as image:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import warnings
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,9 +13,21 @@ from archive.domain import MediaType
 from ingest import poppler
 from ingest.errors import IngestError
 
-# Our own pixel limit is checked before decoding; PIL's check is a second line of defence.
+# Pillow's fixed limit is replaced by ours (configurable), checked before anything is decoded.
 Image.MAX_IMAGE_PIXELS = None
 PDF_TRAILER_WINDOW = 2048
+# What Pillow's decoders raise on damaged files; all of them mean "this image is corrupt".
+_DECODE_ERRORS = (
+    UnidentifiedImageError,
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    TypeError,
+    KeyError,
+    IndexError,
+    struct.error,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +72,10 @@ def inspect(path: Path, media: MediaType, limits: ScanLimits) -> ScanInfo:
             for index in range(frames):
                 image.seek(index)
                 _check_pixels(image.width, image.height, limits, index + 1)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise IngestError("corrupt_image", str(exc)) from exc
+    except IngestError:
+        raise
+    except _DECODE_ERRORS as exc:
+        raise IngestError("corrupt_image", str(exc) or type(exc).__name__) from exc
     return ScanInfo(media, frames)
 
 
@@ -70,16 +84,21 @@ def load_page(path: Path, media: MediaType, number: int, limits: ScanLimits) -> 
     if media is MediaType.PDF:
         return poppler.render_page(path, number, dpi=limits.pdf_dpi)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                image.seek(number - 1)
-                _check_pixels(image.width, image.height, limits, number)
-                image.load()
-                upright = ImageOps.exif_transpose(image) if media is MediaType.JPEG else image
-                return np.asarray(upright.convert("RGB"))
+        with Image.open(path) as image:
+            image.seek(number - 1)
+            _check_pixels(image.width, image.height, limits, number)
+            image.load()
+            upright = ImageOps.exif_transpose(image) if media is MediaType.JPEG else image
+            return np.asarray(upright.convert("RGB"))
     except IngestError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
-            Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
         raise IngestError("corrupt_image", str(exc), page=number) from exc

@@ -69,8 +69,13 @@ def _records(reading: PageReading) -> tuple[list[LineRecord], str]:
             for w, o in zip(on_page.words, on_scan.words, strict=True)
         ]
         lines.append(
-            LineRecord(on_page.text, round(on_page.confidence, 4), on_page.box.as_list(),
-                       on_scan.box.as_list(), words)
+            LineRecord(
+                on_page.text,
+                round(on_page.confidence, 4),
+                on_page.box.as_list(),
+                on_scan.box.as_list(),
+                words,
+            )
         )
     return lines, reading.recognition.text
 
@@ -119,8 +124,9 @@ def process_page(task: PageTask) -> PageDone:
         record, failure = None, FailureInfo("ocr_failed", "out of memory", task.number)
     except OSError as exc:
         record, failure = None, FailureInfo("io_error", str(exc), task.number)
-    return PageDone(task.file_key, task.number, record, failure,
-                    time.perf_counter() - start, engine.seconds)
+    return PageDone(
+        task.file_key, task.number, record, failure, time.perf_counter() - start, engine.seconds
+    )
 
 
 def _process(task: PageTask, engine: _TimedEngine) -> PageRecord:
@@ -137,14 +143,25 @@ def _process(task: PageTask, engine: _TimedEngine) -> PageRecord:
     original_rel = page_dir / f"{task.number:04d}-original.jpg"
     processed_rel = page_dir / f"{task.number:04d}-processed.png"
     _atomic_save(Image.fromarray(image), task.data_dir / original_rel, format="JPEG", quality=90)
-    _atomic_save(Image.fromarray(reading.preprocessed.image), task.data_dir / processed_rel,
-                 format="PNG", optimize=False)
+    _atomic_save(
+        Image.fromarray(reading.preprocessed.image),
+        task.data_dir / processed_rel,
+        format="PNG",
+        optimize=False,
+    )
     lines, text = _records(reading)
     pre = reading.preprocessed
     return PageRecord(
-        number=task.number, width=width, height=height, original_image=str(original_rel),
-        processed_image=str(processed_rel), rotation=pre.rotation,
-        skew_deg=round(pre.skew_deg, 3), engine=engine.name, text=text,
-        mean_confidence=round(reading.recognition.mean_confidence, 4), lines=lines,
+        number=task.number,
+        width=width,
+        height=height,
+        original_image=str(original_rel),
+        processed_image=str(processed_rel),
+        rotation=pre.rotation,
+        skew_deg=round(pre.skew_deg, 3),
+        engine=engine.name,
+        text=text,
+        mean_confidence=round(reading.recognition.mean_confidence, 4),
+        lines=lines,
         steps=[{"step": s.name, **s.params} for s in pre.steps],
     )

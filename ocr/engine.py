@@ -61,13 +61,17 @@ def lines_from_tesseract_data(data: dict[str, list[Any]], engine: str) -> tuple[
 
 @dataclass(frozen=True, slots=True)
 class TesseractEngine:
-    lang: str = "chi_sim"  # its Latin and digits suffice; adding eng turns blurred CJK into Latin noise
+    lang: str = (
+        "chi_sim"  # its Latin and digits suffice; adding eng turns blurred CJK into Latin noise
+    )
     psm: int = 6  # one uniform block: keeps a form's label and value on one line, row by row
     timeout_s: float = 180.0
     name: str = "tesseract"
 
     def recognize(self, image: np.ndarray) -> Recognition:
-        data = tesseract.image_to_data(image, lang=self.lang, psm=self.psm, timeout_s=self.timeout_s)
+        data = tesseract.image_to_data(
+            image, lang=self.lang, psm=self.psm, timeout_s=self.timeout_s
+        )
         return Recognition(engine=self.name, lines=lines_from_tesseract_data(data, self.name))
 
     def detect_flip(self, image: np.ndarray) -> tesseract.OsdResult | None:

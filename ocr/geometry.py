@@ -20,7 +20,7 @@ def translation(dx: float, dy: float) -> Affine:
 
 
 def quarter_turns_cw(turns: int, width: int, height: int) -> Affine:
-    """Maps pixel centres of a width x height image to the image turned ``turns`` x 90° clockwise."""
+    """Maps pixel centres of a width x height image onto it turned ``turns`` x 90° clockwise."""
     turns %= 4
     if turns == 0:
         return identity()
@@ -40,8 +40,8 @@ def rotation_about_centre(
     """
     a = math.radians(angle_deg)
     cos, sin = abs(math.cos(a)), abs(math.sin(a))
-    new_w = int(math.ceil(width * cos + height * sin))
-    new_h = int(math.ceil(width * sin + height * cos))
+    new_w = math.ceil(width * cos + height * sin)
+    new_h = math.ceil(width * sin + height * cos)
     cx, cy = (width - 1) / 2.0, (height - 1) / 2.0
     ncx, ncy = (new_w - 1) / 2.0, (new_h - 1) / 2.0
     c, s = math.cos(a), math.sin(a)
@@ -51,7 +51,7 @@ def rotation_about_centre(
 
 
 def map_box(matrix: Affine, box: Box, bounds: tuple[int, int] | None = None) -> Box:
-    """The axis-aligned box around ``box``'s corners after ``matrix``, clipped to (width, height)."""
+    """The axis-aligned box around ``box``'s corners after ``matrix``, clipped to bounds (w, h)."""
     corners = np.array(
         [[box.x0, box.x1, box.x0, box.x1], [box.y0, box.y0, box.y1, box.y1], [1, 1, 1, 1]],
         dtype=float,

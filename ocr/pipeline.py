@@ -38,8 +38,8 @@ def to_original_frame(recognition: Recognition, pre: Preprocessed) -> Recognitio
 def read_page(
     image: np.ndarray,
     engine: Engine,
-    options: PreprocessOptions = PreprocessOptions(),
+    options: PreprocessOptions | None = None,
 ) -> PageReading:
-    pre = preprocess(image, options, detect_flip=engine.detect_flip)
+    pre = preprocess(image, options or PreprocessOptions(), detect_flip=engine.detect_flip)
     recognition = engine.recognize(pre.image)
     return PageReading(pre, recognition, to_original_frame(recognition, pre))

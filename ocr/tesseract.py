@@ -80,5 +80,5 @@ def check_available(lang: str) -> str | None:
         installed = set(pytesseract.get_languages(config=""))
     except (pytesseract.TesseractNotFoundError, pytesseract.TesseractError, OSError) as exc:
         return f"tesseract 不可用：{exc}"
-    missing = [part for part in lang.split("+") + ["osd"] if part not in installed]
+    missing = [part for part in [*lang.split("+"), "osd"] if part not in installed]
     return f"tesseract 缺少语言数据：{', '.join(missing)}" if missing else None

@@ -35,8 +35,14 @@ LATEST = len(MIGRATIONS)
 def current_version(conn: Connection) -> int:
     if not inspect(conn).has_table("schema_version"):
         return 0
-    return int(conn.execute(select(schema.schema_version.c.version).order_by(
-        schema.schema_version.c.version.desc()).limit(1)).scalar() or 0)
+    return int(
+        conn.execute(
+            select(schema.schema_version.c.version)
+            .order_by(schema.schema_version.c.version.desc())
+            .limit(1)
+        ).scalar()
+        or 0
+    )
 
 
 def migrate(engine: Engine) -> int:

@@ -86,15 +86,21 @@ class Store:
                 )
             result = conn.execute(
                 schema.jobs.insert().values(
-                    started_at=_now(), status="running", pid=os.getpid(), host=host,
-                    arguments=arguments, ok=0, skipped=0, failed=0,
+                    started_at=_now(),
+                    status="running",
+                    pid=os.getpid(),
+                    host=host,
+                    arguments=arguments,
+                    ok=0,
+                    skipped=0,
+                    failed=0,
                 )
             )
-            return int(result.inserted_primary_key[0])
+            return int(result.inserted_primary_key[0])  # type: ignore[index]
 
     def finish_job(self, job_id: int) -> None:
         with self.engine.begin() as conn:
-            counts = dict(
+            counts: dict[str, int] = dict(
                 conn.execute(
                     select(schema.job_files.c.outcome, func.count())
                     .where(schema.job_files.c.job_id == job_id)
@@ -105,8 +111,11 @@ class Store:
                 update(schema.jobs)
                 .where(schema.jobs.c.id == job_id)
                 .values(
-                    status="finished", finished_at=_now(), ok=counts.get("ok", 0),
-                    skipped=counts.get("skipped", 0), failed=counts.get("failed", 0),
+                    status="finished",
+                    finished_at=_now(),
+                    ok=counts.get("ok", 0),
+                    skipped=counts.get("skipped", 0),
+                    failed=counts.get("failed", 0),
                 )
             )
 
@@ -118,14 +127,20 @@ class Store:
     def job_files(self, job_id: int) -> list[FileResult]:
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(schema.job_files).where(schema.job_files.c.job_id == job_id)
+                select(schema.job_files)
+                .where(schema.job_files.c.job_id == job_id)
                 .order_by(schema.job_files.c.id)
             ).all()
         return [
             FileResult(
-                path=r.path, source_name=r.source_name, outcome=Outcome(r.outcome),
-                sha256=r.sha256, pages=r.pages, document_id=r.document_id,
-                reason_code=r.reason_code, message=r.message,
+                path=r.path,
+                source_name=r.source_name,
+                outcome=Outcome(r.outcome),
+                sha256=r.sha256,
+                pages=r.pages,
+                document_id=r.document_id,
+                reason_code=r.reason_code,
+                message=r.message,
             )
             for r in rows
         ]
@@ -139,10 +154,16 @@ class Store:
     @staticmethod
     def _job_file_row(job_id: int, r: FileResult) -> dict[str, Any]:
         return {
-            "job_id": job_id, "path": r.path, "source_name": r.source_name,
-            "sha256": r.sha256, "outcome": r.outcome.value, "pages": r.pages,
-            "document_id": r.document_id, "reason_code": r.reason_code,
-            "message": r.message, "at": _now(),
+            "job_id": job_id,
+            "path": r.path,
+            "source_name": r.source_name,
+            "sha256": r.sha256,
+            "outcome": r.outcome.value,
+            "pages": r.pages,
+            "document_id": r.document_id,
+            "reason_code": r.reason_code,
+            "message": r.message,
+            "at": _now(),
         }
 
     # --- documents ------------------------------------------------------------------------
@@ -154,9 +175,11 @@ class Store:
             for start in range(0, len(wanted), 500):  # stay under SQLite's bound-parameter cap
                 chunk = wanted[start : start + 500]
                 for row in conn.execute(
-                    select(schema.documents.c.id, schema.documents.c.sha256,
-                           schema.documents.c.source_name)
-                    .where(schema.documents.c.sha256.in_(chunk))
+                    select(
+                        schema.documents.c.id,
+                        schema.documents.c.sha256,
+                        schema.documents.c.source_name,
+                    ).where(schema.documents.c.sha256.in_(chunk))
                 ):
                     found[row.sha256] = DocumentRef(row.id, row.sha256, row.source_name)
         return found
@@ -183,17 +206,24 @@ class Store:
                 for doc, result in docs:
                     if doc.sha256 in existing:
                         outcome = FileResult(
-                            path=result.path, source_name=result.source_name,
-                            outcome=Outcome.SKIPPED, sha256=doc.sha256, pages=len(doc.pages),
-                            document_id=existing[doc.sha256], reason_code="duplicate",
+                            path=result.path,
+                            source_name=result.source_name,
+                            outcome=Outcome.SKIPPED,
+                            sha256=doc.sha256,
+                            pages=len(doc.pages),
+                            document_id=existing[doc.sha256],
+                            reason_code="duplicate",
                             message="已入库（同一内容）",
                         )
                     else:
                         doc_id = self._insert_document(conn, job_id, doc)
                         existing[doc.sha256] = doc_id
                         outcome = FileResult(
-                            path=result.path, source_name=result.source_name,
-                            outcome=Outcome.OK, sha256=doc.sha256, pages=len(doc.pages),
+                            path=result.path,
+                            source_name=result.source_name,
+                            outcome=Outcome.OK,
+                            sha256=doc.sha256,
+                            pages=len(doc.pages),
                             document_id=doc_id,
                         )
                     conn.execute(schema.job_files.insert(), [self._job_file_row(job_id, outcome)])
@@ -207,9 +237,14 @@ class Store:
         now = _now()
         result = conn.execute(
             schema.documents.insert().values(
-                sha256=doc.sha256, source_name=doc.source_name, source_path=doc.source_path,
-                original_path=doc.original_path, media_type=doc.media_type.value,
-                size_bytes=doc.size_bytes, page_count=len(doc.pages), job_id=job_id,
+                sha256=doc.sha256,
+                source_name=doc.source_name,
+                source_path=doc.source_path,
+                original_path=doc.original_path,
+                media_type=doc.media_type.value,
+                size_bytes=doc.size_bytes,
+                page_count=len(doc.pages),
+                job_id=job_id,
                 created_at=now,
             )
         )
@@ -218,12 +253,19 @@ class Store:
             schema.pages.insert(),
             [
                 {
-                    "document_id": doc_id, "number": p.number, "width": p.width,
-                    "height": p.height, "original_image": p.original_image,
-                    "processed_image": p.processed_image, "rotation": p.rotation,
-                    "skew_deg": p.skew_deg, "engine": p.engine, "text": p.text,
+                    "document_id": doc_id,
+                    "number": p.number,
+                    "width": p.width,
+                    "height": p.height,
+                    "original_image": p.original_image,
+                    "processed_image": p.processed_image,
+                    "rotation": p.rotation,
+                    "skew_deg": p.skew_deg,
+                    "engine": p.engine,
+                    "text": p.text,
                     "mean_confidence": p.mean_confidence,
-                    "lines": [asdict(line) for line in p.lines], "steps": p.steps,
+                    "lines": [asdict(line) for line in p.lines],
+                    "steps": p.steps,
                 }
                 for p in doc.pages
             ],
@@ -235,7 +277,9 @@ class Store:
 
     def count_documents(self) -> int:
         with self.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(schema.documents)).scalar_one())
+            return int(
+                conn.execute(select(func.count()).select_from(schema.documents)).scalar_one()
+            )
 
     def iter_documents(self, with_text: bool = False) -> Iterator[dict[str, Any]]:
         """Documents in id order, each with its page texts when asked; streamed, not loaded."""
@@ -243,8 +287,10 @@ class Store:
             last_id = 0
             while True:
                 batch = conn.execute(
-                    select(schema.documents).where(schema.documents.c.id > last_id)
-                    .order_by(schema.documents.c.id).limit(200)
+                    select(schema.documents)
+                    .where(schema.documents.c.id > last_id)
+                    .order_by(schema.documents.c.id)
+                    .limit(200)
                 ).all()
                 if not batch:
                     return
@@ -266,7 +312,8 @@ class Store:
     def pages_of(self, document_id: int) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(schema.pages).where(schema.pages.c.document_id == document_id)
+                select(schema.pages)
+                .where(schema.pages.c.document_id == document_id)
                 .order_by(schema.pages.c.number)
             ).all()
         return [dict(r._mapping) for r in rows]

@@ -1,1 +1,1 @@
-"""Deterministic synthetic veterans' archive scans with ground truth (see scripts/make_samples.py)."""
+"""Deterministic synthetic veterans' archive scans with ground truth (scripts/make_samples.py)."""

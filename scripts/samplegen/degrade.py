@@ -25,13 +25,17 @@ class Degradation:
     def map_box(self, box: tuple[int, int, int, int]) -> list[int]:
         x0, y0, x1, y1 = box
         pts = self.matrix @ np.array([[x0, x1, x0, x1], [y0, y0, y1, y1], [1, 1, 1, 1]], float)
-        return [math.floor(pts[0].min()), math.floor(pts[1].min()),
-                math.ceil(pts[0].max()), math.ceil(pts[1].max())]
+        return [
+            math.floor(pts[0].min()),
+            math.floor(pts[1].min()),
+            math.ceil(pts[0].max()),
+            math.ceil(pts[1].max()),
+        ]
 
 
-def choose(rng: random.Random, level: str, seal_box: tuple[int, int, int, int] | None) -> dict[
-    str, Any
-]:
+def choose(
+    rng: random.Random, level: str, seal_box: tuple[int, int, int, int] | None
+) -> dict[str, Any]:
     """Degradation parameters for one page at a level: clean, mild or heavy."""
     if level == "clean":
         return {"level": level}
@@ -67,8 +71,10 @@ def _seal(img: np.ndarray, box: list[int], dpi: int) -> None:
     layer = np.zeros(img.shape[:2], np.uint8)
     cv2.circle(layer, (cx, cy), r, 255, max(4, dpi // 40))
     star = [
-        (cx + int(r * 0.3 * math.cos(math.radians(90 + 144 * k))),
-         cy - int(r * 0.3 * math.sin(math.radians(90 + 144 * k))))
+        (
+            cx + int(r * 0.3 * math.cos(math.radians(90 + 144 * k))),
+            cy - int(r * 0.3 * math.sin(math.radians(90 + 144 * k))),
+        )
         for k in range(5)
     ]
     cv2.fillPoly(layer, [np.array(star, np.int32)], 255)
@@ -81,8 +87,9 @@ def _seal(img: np.ndarray, box: list[int], dpi: int) -> None:
     img[:] = (img * (1 - alpha) + np.minimum(img, red) * alpha).astype(np.uint8)
 
 
-def apply(page: Image.Image, p: dict[str, Any], dpi: int, seed: int) -> tuple[Image.Image,
-                                                                               Degradation]:
+def apply(
+    page: Image.Image, p: dict[str, Any], dpi: int, seed: int
+) -> tuple[Image.Image, Degradation]:
     rng = np.random.default_rng(seed)
     img = np.asarray(page.convert("RGB")).copy()
     deg = Degradation(params=p)
@@ -105,13 +112,21 @@ def apply(page: Image.Image, p: dict[str, Any], dpi: int, seed: int) -> tuple[Im
     border = int(p.get("dark_border_px", 0))
     if border or p.get("skew_deg"):
         bed = (28, 28, 30) if border else (255, 255, 255)
-        img = cv2.copyMakeBorder(img, border, border, border, border, cv2.BORDER_CONSTANT, value=bed)
+        img = cv2.copyMakeBorder(
+            img, border, border, border, border, cv2.BORDER_CONSTANT, value=bed
+        )
         deg.matrix = np.array([[1, 0, border], [0, 1, border], [0, 0, 1]], float) @ deg.matrix
         angle = float(p.get("skew_deg", 0.0))
         hh, ww = img.shape[:2]
         rot = cv2.getRotationMatrix2D(((ww - 1) / 2, (hh - 1) / 2), angle, 1.0)
-        img = cv2.warpAffine(img, rot, (ww, hh), flags=cv2.INTER_LINEAR,
-                             borderMode=cv2.BORDER_CONSTANT, borderValue=bed)
+        img = cv2.warpAffine(
+            img,
+            rot,
+            (ww, hh),
+            flags=cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_CONSTANT,
+            borderValue=bed,
+        )
         deg.matrix = np.vstack([rot, [0, 0, 1]]) @ deg.matrix
     if "noise_sigma" in p:
         noise = rng.normal(0, p["noise_sigma"], img.shape)
@@ -120,8 +135,11 @@ def apply(page: Image.Image, p: dict[str, Any], dpi: int, seed: int) -> tuple[Im
     if turns:
         hh, ww = img.shape[:2]
         img = np.ascontiguousarray(np.rot90(img, k=-turns))  # clockwise
-        step = {1: [[0, -1, hh - 1], [1, 0, 0]], 2: [[-1, 0, ww - 1], [0, -1, hh - 1]],
-                3: [[0, 1, 0], [-1, 0, ww - 1]]}[turns]
+        step = {
+            1: [[0, -1, hh - 1], [1, 0, 0]],
+            2: [[-1, 0, ww - 1], [0, -1, hh - 1]],
+            3: [[0, 1, 0], [-1, 0, ww - 1]],
+        }[turns]
         deg.matrix = np.vstack([np.array(step, float), [0, 0, 1]]) @ deg.matrix
     out = Image.fromarray(img)
     if "jpeg_quality" in p:

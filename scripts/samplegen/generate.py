@@ -32,9 +32,7 @@ class SampleFile:
     pages: int
 
 
-def _render_pages(v: Veteran, rng: random.Random, dpi: int, multi_page: bool) -> list[
-    RenderedPage
-]:
+def _render_pages(v: Veteran, rng: random.Random, dpi: int, multi_page: bool) -> list[RenderedPage]:
     form_face = rng.choice(FACES)
     filler = rng.random()
     hand = filler < 0.35
@@ -57,8 +55,9 @@ def _seal_box(page: RenderedPage) -> tuple[int, int, int, int] | None:
     return values[len(values) // 2] if values else None
 
 
-def _page_truth(number: int, page: RenderedPage, image: Image.Image, deg: degrade.Degradation
-                ) -> dict[str, Any]:
+def _page_truth(
+    number: int, page: RenderedPage, image: Image.Image, deg: degrade.Degradation
+) -> dict[str, Any]:
     items = [
         {"text": it.text, "box": deg.map_box(it.box), "role": it.role, "field": it.field}
         for it in page.items
@@ -66,35 +65,53 @@ def _page_truth(number: int, page: RenderedPage, image: Image.Image, deg: degrad
     lines = [
         {
             "text": " ".join(page.items[i].text for i in idx),
-            "box": deg.map_box((
-                min(page.items[i].box[0] for i in idx), min(page.items[i].box[1] for i in idx),
-                max(page.items[i].box[2] for i in idx), max(page.items[i].box[3] for i in idx),
-            )),
+            "box": deg.map_box(
+                (
+                    min(page.items[i].box[0] for i in idx),
+                    min(page.items[i].box[1] for i in idx),
+                    max(page.items[i].box[2] for i in idx),
+                    max(page.items[i].box[3] for i in idx),
+                )
+            ),
         }
         for idx in page.lines
     ]
     return {
-        "page": number, "kind": page.kind, "fonts": page.fonts, "dpi": page.dpi,
-        "size": list(image.size), "degradation": deg.params, "lines": lines, "items": items,
+        "page": number,
+        "kind": page.kind,
+        "fonts": page.fonts,
+        "dpi": page.dpi,
+        "size": list(image.size),
+        "degradation": deg.params,
+        "lines": lines,
+        "items": items,
         "fields": page.fields,
     }
 
 
 def _write(path: Path, fmt: str, images: list[Image.Image], dpi: int) -> None:
     if fmt == "pdf":
-        images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=dpi,
-                       quality=85)
+        images[0].save(
+            path, "PDF", save_all=True, append_images=images[1:], resolution=dpi, quality=85
+        )
     elif fmt == "tiff":
-        images[0].save(path, "TIFF", save_all=True, append_images=images[1:],
-                       compression="tiff_deflate", dpi=(dpi, dpi))
+        images[0].save(
+            path,
+            "TIFF",
+            save_all=True,
+            append_images=images[1:],
+            compression="tiff_deflate",
+            dpi=(dpi, dpi),
+        )
     elif fmt == "jpeg":
         images[0].save(path, "JPEG", quality=88, dpi=(dpi, dpi))
     else:
         images[0].save(path, "PNG", dpi=(dpi, dpi))
 
 
-def generate_file(out_dir: Path, index: int, seed: int, dpi: int, fmt: str, level: str
-                  ) -> SampleFile:
+def generate_file(
+    out_dir: Path, index: int, seed: int, dpi: int, fmt: str, level: str
+) -> SampleFile:
     rng = random.Random(seed * 1_000_003 + index)
     veteran = make_veteran(rng, serial=seed * 10_000 + index)
     pages = _render_pages(veteran, rng, dpi, multi_page=fmt in ("pdf", "tiff"))
@@ -112,20 +129,38 @@ def generate_file(out_dir: Path, index: int, seed: int, dpi: int, fmt: str, leve
     path = scans / f"{stem}.{ext}"
     _write(path, fmt, images, dpi)
     truth = {
-        "source": path.name, "format": fmt, "seed": seed, "index": index, "level": level,
-        "dpi": dpi, "fields": veteran.as_json(), "pages": truth_pages,
+        "source": path.name,
+        "format": fmt,
+        "seed": seed,
+        "index": index,
+        "level": level,
+        "dpi": dpi,
+        "fields": veteran.as_json(),
+        "pages": truth_pages,
     }
     truth_path = truths / f"{stem}.json"
     truth_path.write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
     return SampleFile(path, truth_path, veteran, len(pages))
 
 
-def generate(out_dir: Path, count: int, seed: int, dpi: int = 200,
-             formats: tuple[str, ...] = FORMATS, levels: tuple[str, ...] = degrade.LEVELS,
-             start: int = 0) -> list[SampleFile]:
+def generate(
+    out_dir: Path,
+    count: int,
+    seed: int,
+    dpi: int = 200,
+    formats: tuple[str, ...] = FORMATS,
+    levels: tuple[str, ...] = degrade.LEVELS,
+    start: int = 0,
+) -> list[SampleFile]:
     """``count`` files cycling through formats and degradation levels; same seed, same bytes."""
     return [
-        generate_file(out_dir, i, seed, dpi, formats[i % len(formats)],
-                      levels[(i // len(formats)) % len(levels)])
+        generate_file(
+            out_dir,
+            i,
+            seed,
+            dpi,
+            formats[i % len(formats)],
+            levels[(i // len(formats)) % len(levels)],
+        )
         for i in range(start, start + count)
     ]

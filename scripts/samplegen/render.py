@@ -74,19 +74,19 @@ class Canvas:
     def px(self, points: float) -> int:
         return round(points * self.dpi / 72)
 
-    def text(self, x: int, y: int, s: str, face: str, pt: float, hand: bool = False) -> tuple[
-        int, int, int, int
-    ]:
+    def text(
+        self, x: int, y: int, s: str, face: str, pt: float, hand: bool = False
+    ) -> tuple[int, int, int, int]:
         f = font(face, self.px(pt))
         if not hand:
             self.draw.text((x, y), s, font=f, fill=INK)
             box = self.draw.textbbox((x, y), s, font=f)
-            return (box[0], box[1], box[2], box[3])
+            return (int(box[0]), int(box[1]), int(box[2]), int(box[3]))
         return self._hand_text(x, y, s, f)
 
-    def _hand_text(self, x: int, y: int, s: str, f: ImageFont.FreeTypeFont) -> tuple[
-        int, int, int, int
-    ]:
+    def _hand_text(
+        self, x: int, y: int, s: str, f: ImageFont.FreeTypeFont
+    ) -> tuple[int, int, int, int]:
         """Character by character with a little jitter and tilt, as a pen would."""
         size = int(f.size)
         x0 = y0 = 10**9
@@ -163,7 +163,7 @@ def _draw_table(
     faces: tuple[str, str],
     hand: bool,
 ) -> int:
-    """Draws a ruled table; labels in the form's face, values in the filler's. Returns the bottom."""
+    """A ruled table; labels in the form's face, values in the filler's. Returns the bottom."""
     left = canvas.px(50)
     usable = canvas.width - 2 * left
     cols = [round(f * usable) for f in col_fracs]
@@ -203,25 +203,36 @@ def _title(canvas: Canvas, page: RenderedPage, text: str, face: str, y: int) -> 
     return box[3]
 
 
-def render_register_form(v: Veteran, rng: random.Random, dpi: int, faces: tuple[str, str],
-                         hand: bool) -> RenderedPage:
+def render_register_form(
+    v: Veteran, rng: random.Random, dpi: int, faces: tuple[str, str], hand: bool
+) -> RenderedPage:
     """退役军人信息登记表: label/value pairs side by side in a ruled grid."""
     canvas = Canvas(dpi, rng)
-    page = RenderedPage(canvas.image, "form_register", dpi, {"form": faces[0], "value": faces[1],
-                                                              "hand": hand})
+    page = RenderedPage(
+        canvas.image, "form_register", dpi, {"form": faces[0], "value": faces[1], "hand": hand}
+    )
     bottom = _title(canvas, page, "退役军人信息登记表", faces[0], canvas.px(60))
     rows = _table_rows_register(v, rng, page)
-    _draw_table(canvas, page, rows, bottom + canvas.px(30),
-                [0.15, 0.17, 0.15, 0.17, 0.13, 0.23], faces, hand)
+    _draw_table(
+        canvas,
+        page,
+        rows,
+        bottom + canvas.px(30),
+        [0.15, 0.17, 0.15, 0.17, 0.13, 0.23],
+        faces,
+        hand,
+    )
     return page
 
 
-def render_collect_form(v: Veteran, rng: random.Random, dpi: int, faces: tuple[str, str],
-                        hand: bool) -> RenderedPage:
+def render_collect_form(
+    v: Veteran, rng: random.Random, dpi: int, faces: tuple[str, str], hand: bool
+) -> RenderedPage:
     """退役军人信息采集表: one field a row, label left, value right."""
     canvas = Canvas(dpi, rng)
-    page = RenderedPage(canvas.image, "form_collect", dpi, {"form": faces[0], "value": faces[1],
-                                                             "hand": hand})
+    page = RenderedPage(
+        canvas.image, "form_collect", dpi, {"form": faces[0], "value": faces[1], "hand": hand}
+    )
     bottom = _title(canvas, page, "退役军人信息采集表", faces[0], canvas.px(60))
     keys = list(LABELS)
     rows = []
@@ -233,15 +244,22 @@ def render_collect_form(v: Veteran, rng: random.Random, dpi: int, faces: tuple[s
     return page
 
 
-def _paragraph(canvas: Canvas, page: RenderedPage, parts: list[tuple[str, str | None]],
-               face: str, top: int, pt: float = 13.0) -> int:
+def _paragraph(
+    canvas: Canvas,
+    page: RenderedPage,
+    parts: list[tuple[str, str | None]],
+    face: str,
+    top: int,
+    pt: float = 13.0,
+) -> int:
     """Wraps running text; ``parts`` are (text, field) so each field's printed span keeps a box."""
     left = canvas.px(70)
     right = canvas.width - canvas.px(70)
     f = font(face, canvas.px(pt))
     line_h = round(canvas.px(pt) * 1.8)
-    x, y = left + round(f.getlength("　　")), top
-    line_text, line_x0 = "", x
+    x: float = left + round(f.getlength("　　"))
+    y = top
+    line_text, line_x0 = "", round(x)
     spans: list[tuple[str, int, int, str]] = []  # (field, x0, x1, text) on the current line
 
     def flush() -> None:
@@ -276,8 +294,9 @@ def _paragraph(canvas: Canvas, page: RenderedPage, parts: list[tuple[str, str | 
 def render_appraisal(v: Veteran, rng: random.Random, dpi: int, face: str) -> RenderedPage:
     """服役期间鉴定: running text that states the facts in sentences."""
     canvas = Canvas(dpi, rng)
-    page = RenderedPage(canvas.image, "appraisal", dpi, {"form": face, "value": face,
-                                                          "hand": False})
+    page = RenderedPage(
+        canvas.image, "appraisal", dpi, {"form": face, "value": face, "hand": False}
+    )
     bottom = _title(canvas, page, "士兵服役期间鉴定", face, canvas.px(70))
     values = {k: _field_value(v, k, rng) for k in ("birth_date", "enlistment_date", "unit")}
     for key, (_, truth) in values.items():
@@ -285,12 +304,20 @@ def render_appraisal(v: Veteran, rng: random.Random, dpi: int, face: str) -> Ren
     page.fields["name"] = v.name
     page.fields["awards"] = v.awards
     parts: list[tuple[str, str | None]] = [
-        (v.name, "name"), ("同志，", None), (values["birth_date"][0], "birth_date"),
-        ("出生，于", None), (values["enlistment_date"][0], "enlistment_date"), ("入伍，在", None),
+        (v.name, "name"),
+        ("同志，", None),
+        (values["birth_date"][0], "birth_date"),
+        ("出生，于", None),
+        (values["enlistment_date"][0], "enlistment_date"),
+        ("入伍，在", None),
         (values["unit"][0], "unit"),
-        ("服役。该同志服役期间政治立场坚定，坚决听党指挥，认真学习军事技能，严格遵守部队纪律，"
-         "团结同志，积极完成各项任务。", None),
-        ("服役期间荣立", None), (v.awards, "awards"),
+        (
+            "服役。该同志服役期间政治立场坚定，坚决听党指挥，认真学习军事技能，严格遵守部队纪律，"
+            "团结同志，积极完成各项任务。",
+            None,
+        ),
+        ("服役期间荣立", None),
+        (v.awards, "awards"),
         ("。", None),
     ]
     if v.combat_or_test != "无":
@@ -304,27 +331,45 @@ def render_appraisal(v: Veteran, rng: random.Random, dpi: int, face: str) -> Ren
 def render_approval(v: Veteran, rng: random.Random, dpi: int, face: str) -> RenderedPage:
     """退出现役批准书: a letter with the key facts and a signature block (where a seal goes)."""
     canvas = Canvas(dpi, rng)
-    page = RenderedPage(canvas.image, "approval", dpi, {"form": face, "value": face,
-                                                         "hand": False})
+    page = RenderedPage(canvas.image, "approval", dpi, {"form": face, "value": face, "hand": False})
     bottom = _title(canvas, page, "士兵退出现役批准书", face, canvas.px(70))
     discharge = _field_value(v, "discharge_date", rng)
-    page.fields.update({
-        "name": v.name, "gender": v.gender, "id_number": v.id_number, "rank": v.rank,
-        "discharge_type": v.discharge_type, "discharge_date": discharge[1],
-        "file_number": v.file_number,
-    })
+    page.fields.update(
+        {
+            "name": v.name,
+            "gender": v.gender,
+            "id_number": v.id_number,
+            "rank": v.rank,
+            "discharge_type": v.discharge_type,
+            "discharge_date": discharge[1],
+            "file_number": v.file_number,
+        }
+    )
     parts: list[tuple[str, str | None]] = [
-        (v.name, "name"), ("同志，", None), (v.gender, "gender"), ("，公民身份号码", None),
-        (v.id_number, "id_number"), ("，军衔", None), (v.rank, "rank"),
-        ("。经审核，批准该同志于", None), (discharge[0], "discharge_date"),
-        ("退出现役，安置方式为", None), (v.discharge_type, "discharge_type"),
+        (v.name, "name"),
+        ("同志，", None),
+        (v.gender, "gender"),
+        ("，公民身份号码", None),
+        (v.id_number, "id_number"),
+        ("，军衔", None),
+        (v.rank, "rank"),
+        ("。经审核，批准该同志于", None),
+        (discharge[0], "discharge_date"),
+        ("退出现役，安置方式为", None),
+        (v.discharge_type, "discharge_type"),
         ("。请按有关规定办理接收安置手续。", None),
     ]
     y = _paragraph(canvas, page, parts, face, bottom + canvas.px(40))
-    y = _paragraph(canvas, page, [("档案编号：", None), (v.file_number, "file_number")], face,
-                   y + canvas.px(20))
-    sign = canvas.text(canvas.width - canvas.px(260), y + canvas.px(60), "政治工作部（盖章）", face,
-                       13)
+    y = _paragraph(
+        canvas,
+        page,
+        [("档案编号：", None), (v.file_number, "file_number")],
+        face,
+        y + canvas.px(20),
+    )
+    sign = canvas.text(
+        canvas.width - canvas.px(260), y + canvas.px(60), "政治工作部（盖章）", face, 13
+    )
     page.items.append(TextItem("政治工作部（盖章）", sign, "body"))
     page.lines.append([len(page.items) - 1])
     return page

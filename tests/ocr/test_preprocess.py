@@ -1,0 +1,118 @@
+"""Preprocessing on generated pages with known skew and rotation."""
+
+from __future__ import annotations
+
+import random
+
+import cv2
+import numpy as np
+import pytest
+
+from ocr.geometry import map_box
+from ocr.preprocess import (
+    PreprocessOptions,
+    dark_border_box,
+    despeckle,
+    estimate_skew,
+    preprocess,
+    remove_blobs,
+    remove_rules,
+)
+from ocr.types import Box
+from scripts.samplegen.people import make_veteran
+from scripts.samplegen.render import render_approval, render_register_form
+
+DPI = 100
+
+
+def _page(kind: str = "text") -> np.ndarray:
+    rng = random.Random(5)
+    v = make_veteran(rng, 1)
+    page = (
+        render_approval(v, rng, DPI, "song")
+        if kind == "text"
+        else render_register_form(v, rng, DPI, ("song", "song"), False)
+    )
+    return np.asarray(page.image.convert("RGB"))
+
+
+def _rotate(image: np.ndarray, angle: float) -> np.ndarray:
+    h, w = image.shape[:2]
+    m = cv2.getRotationMatrix2D(((w - 1) / 2, (h - 1) / 2), angle, 1.0)
+    return cv2.warpAffine(image, m, (w, h), borderValue=(255, 255, 255))
+
+
+@pytest.mark.parametrize("angle", [-14.0, -6.3, -0.7, 0.0, 2.2, 9.9, 15.0])
+@pytest.mark.parametrize("kind", ["text", "form"])
+def test_skew_is_measured_within_a_fifth_of_a_degree(angle: float, kind: str) -> None:
+    gray = cv2.cvtColor(_rotate(_page(kind), angle), cv2.COLOR_RGB2GRAY)
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    measured, _ = estimate_skew(ink, 15.0)
+    assert abs(measured - angle) <= 0.2
+
+
+@pytest.mark.parametrize("turns", [1, 3])
+@pytest.mark.parametrize("kind", ["text", "form"])
+def test_sideways_pages_are_turned_upright_or_flipped(turns: int, kind: str) -> None:
+    """Without OSD the line direction alone gets a sideways page to 0 or 180."""
+    image = np.ascontiguousarray(np.rot90(_page(kind), k=-turns))
+    result = preprocess(image, PreprocessOptions(dpi=DPI))
+    assert result.rotation in (90, 270)
+    assert result.image.shape[0] > result.image.shape[1]  # portrait again
+
+
+def test_upright_page_is_left_alone_and_steps_are_recorded() -> None:
+    result = preprocess(_page("form"), PreprocessOptions(dpi=DPI))
+    assert result.rotation == 0
+    assert abs(result.skew_deg) < 0.1
+    names = [s.name for s in result.steps]
+    assert names == ["gray", "border_crop", "line_direction", "deskew", "binarize", "despeckle"]
+    assert set(np.unique(result.image)) <= {0, 255}
+
+
+def test_boxes_map_back_to_the_scan() -> None:
+    """A point on the processed image lands where it was on the skewed, bordered scan."""
+    clean = _page("text")
+    scan = cv2.copyMakeBorder(
+        _rotate(clean, 4.0), 30, 30, 30, 30, cv2.BORDER_CONSTANT, value=(20, 20, 20)
+    )
+    result = preprocess(scan, PreprocessOptions(dpi=DPI))
+    # The title's ink on the processed page, mapped back, should cover the title on the scan.
+    ys, xs = np.nonzero(255 - result.image[: result.image.shape[0] // 6])
+    on_scan = map_box(
+        result.to_original,
+        Box(int(xs.min()), int(ys.min()), int(xs.max()), int(ys.max())),
+        result.original_size,
+    )
+    gray = cv2.cvtColor(scan, cv2.COLOR_RGB2GRAY)
+    region = gray[on_scan.y0 : on_scan.y1, on_scan.x0 : on_scan.x1]
+    assert region.size and (region < 100).mean() > 0.01  # ink is there
+
+
+def test_dark_border_is_found() -> None:
+    gray = np.full((200, 100), 255, np.uint8)
+    gray[:12] = 10
+    gray[:, 90:] = 10
+    assert dark_border_box(gray) == (0, 12, 90, 200)
+
+
+def test_rules_and_binder_holes_are_erased_but_glyph_strokes_stay() -> None:
+    binary = np.full((400, 400), 255, np.uint8)
+    binary[100:103, 20:380] = 0  # a table rule
+    cv2.circle(binary, (40, 300), 14, 0, -1)  # a binder hole, 0.28 in at 100 dpi
+    binary[200:215, 200:202] = 0  # a short stroke of a glyph
+    no_blobs, removed = remove_blobs(binary, DPI)
+    cleaned, ruled = remove_rules(no_blobs, DPI)
+    assert removed == 1 and ruled > 0
+    assert cleaned[101, 200] == 255 and cleaned[300, 40] == 255
+    assert cleaned[207, 200] == 0
+
+
+def test_despeckle_removes_isolated_dots_but_keeps_thin_strokes_and_glyph_dots() -> None:
+    binary = np.full((200, 200), 255, np.uint8)
+    binary[50, 20:60] = 0  # a one-pixel horizontal stroke
+    binary[55:57, 62:64] = 0  # a dot right beside it (part of the glyph)
+    binary[150:152, 150:152] = 0  # a lone speck
+    cleaned, removed = despeckle(binary, DPI)
+    assert removed == 1
+    assert cleaned[50, 40] == 0 and cleaned[55, 62] == 0 and cleaned[150, 150] == 255
