@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,9 +51,18 @@ class PageDone:
 
 
 def init_worker() -> None:
-    """One engine thread per process: the pool supplies the parallelism."""
+    """One engine thread per process (the pool supplies the parallelism), and a watchdog."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
     cv2.setNumThreads(1)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Leave when the ingest process is gone (kill -9): a pool worker holds both ends of its
+    task pipe, so it would otherwise wait for work forever."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(3)
 
 
 def _atomic_save(image: Image.Image, path: Path, **params: object) -> None:

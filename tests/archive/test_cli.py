@@ -1,0 +1,60 @@
+"""The `archive` command as other tools drive it: a real process, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from archive.domain import FIELD_KEYS
+from scripts.samplegen.generate import SampleFile
+from tests.conftest import TEST_DPI
+
+ARCHIVE = Path(sys.executable).parent / "archive"
+
+
+def _archive(args: list[str], data: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ARCHIVE_DATA_DIR": str(data), "ARCHIVE_PDF_DPI": str(TEST_DPI)}
+    return subprocess.run(
+        [str(ARCHIVE), *args], env=env, capture_output=True, text=True, timeout=600
+    )
+
+
+def test_ingest_exit_status_summary_and_export(samples: list[SampleFile], tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    broken = tmp_path / "坏文件.pdf"
+    broken.write_text("not a pdf", encoding="utf-8")
+    jpeg = next(s for s in samples if s.path.suffix == ".jpg")
+    pdf = next(s for s in samples if s.path.suffix == ".pdf")
+
+    done = _archive(["ingest", str(jpeg.path), str(pdf.path), str(broken)], data)
+    assert done.returncode == 1  # a file failed
+    assert "坏文件.pdf" in done.stderr and "unsupported_type" in done.stderr
+    assert "成功 2，跳过 0，失败 1" in done.stderr
+
+    again = _archive(["ingest", str(jpeg.path), str(pdf.path)], data)
+    assert again.returncode == 0 and "成功 0，跳过 2，失败 0" in again.stderr
+
+    out = tmp_path / "export.jsonl"
+    assert (
+        _archive(["export", "--format", "jsonl", "--with-text", "-o", str(out)], data).returncode
+        == 0
+    )
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["source"] for r in records] == [jpeg.path.name, pdf.path.name]
+    for record, sample in zip(records, [jpeg, pdf], strict=True):
+        assert list(record) == ["source", "pages", *FIELD_KEYS, "confidence", "page_text"]
+        assert record["pages"] == sample.pages == len(record["page_text"])
+        assert all(isinstance(t, str) and t for t in record["page_text"])
+
+    plain = _archive(["export", "--format", "jsonl"], data)
+    first = json.loads(plain.stdout.splitlines()[0])
+    assert "page_text" not in first and first["name"] is None and first["confidence"] == {}
+
+
+def test_bad_arguments_are_refused_clearly(tmp_path: Path) -> None:
+    assert _archive(["export", "--format", "csv"], tmp_path).returncode == 2
+    assert _archive(["ingest"], tmp_path).returncode == 2
+    assert _archive(["--version"], tmp_path).stdout.startswith("vetarchive ")

@@ -1,0 +1,105 @@
+"""The store on real SQLite: migrations, one-transaction saves, duplicates, stale jobs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from archive.domain import FileResult, MediaType, NewDocument, Outcome, PageRecord
+from archive.store import Store, StoreError
+from archive.store.migrations import LATEST, current_version
+
+
+def _page(number: int) -> PageRecord:
+    return PageRecord(
+        number=number,
+        width=100,
+        height=200,
+        original_image=f"p/{number}.jpg",
+        processed_image=f"p/{number}.png",
+        rotation=0,
+        skew_deg=0.0,
+        engine="tesseract",
+        text=f"第{number}页",
+        mean_confidence=0.9,
+        lines=[],
+        steps=[{"step": "gray"}],
+    )
+
+
+def _doc(sha: str, pages: list[PageRecord]) -> tuple[NewDocument, FileResult]:
+    doc = NewDocument(
+        sha, f"{sha}.pdf", f"/in/{sha}.pdf", f"originals/{sha}.pdf", MediaType.PDF, 10, pages
+    )
+    return doc, FileResult(f"/in/{sha}.pdf", f"{sha}.pdf", Outcome.OK, sha)
+
+
+def test_migrations_run_once_and_record_the_version(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/a.db"
+    Store.open(url).close()
+    store = Store.open(url)
+    with store.engine.connect() as conn:
+        assert current_version(conn) == LATEST
+        assert conn.execute(text("select count(*) from schema_version")).scalar() == LATEST
+        assert conn.execute(text("pragma journal_mode")).scalar() == "wal"
+    store.close()
+
+
+def test_a_database_from_a_newer_program_is_refused(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/a.db"
+    store = Store.open(url)
+    with store.engine.begin() as conn:
+        conn.execute(
+            text("insert into schema_version values (:v, '2030-01-01')"), {"v": LATEST + 1}
+        )
+    store.close()
+    with pytest.raises(RuntimeError, match="newer than this program"):
+        Store.open(url)
+
+
+def test_documents_save_whole_or_not_at_all(store: Store) -> None:
+    job = store.start_job({})
+    good = _doc("a" * 64, [_page(1), _page(2)])
+    broken = _doc("b" * 64, [_page(1), _page(1)])  # two page 1s violate the unique key
+    with pytest.raises(StoreError):
+        store.save_documents(job, [good, broken])
+    assert store.count_documents() == 0  # the good one rolled back with it
+    saved = store.save_documents(job, [good])
+    assert [r.outcome for r in saved] == [Outcome.OK]
+    assert [p["number"] for p in store.pages_of(saved[0].document_id or 0)] == [1, 2]
+
+
+def test_saving_a_known_sha_reports_a_skip(store: Store) -> None:
+    job = store.start_job({})
+    first = store.save_documents(job, [_doc("c" * 64, [_page(1)])])
+    again = store.save_documents(job, [_doc("c" * 64, [_page(1)])])
+    assert again[0].outcome is Outcome.SKIPPED
+    assert again[0].document_id == first[0].document_id
+    assert store.count_documents() == 1
+    assert len(store.job_files(job)) == 2
+
+
+def test_a_job_left_running_by_a_dead_process_is_marked_interrupted(store: Store) -> None:
+    stale = store.start_job({})
+    with store.engine.begin() as conn:
+        conn.execute(
+            text("update jobs set pid = :pid where id = :id"), {"pid": 2**22 + 12345, "id": stale}
+        )
+    live = store.start_job({})
+    assert store.job(stale)["status"] == "interrupted"
+    assert store.job(live)["status"] == "running" and store.job(live)["pid"] == os.getpid()
+    store.finish_job(live)
+    assert store.job(live)["status"] == "finished"
+
+
+def test_documents_are_streamed_in_id_order_with_text(store: Store) -> None:
+    job = store.start_job({})
+    docs = [_doc(f"{i:064d}", [_page(1), _page(2)]) for i in range(450)]
+    store.save_documents(job, docs)
+    streamed = list(store.iter_documents(with_text=True))
+    assert len(streamed) == 450
+    assert [d["id"] for d in streamed] == sorted(d["id"] for d in streamed)
+    assert streamed[-1]["page_text"] == ["第1页", "第2页"]
