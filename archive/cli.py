@@ -59,10 +59,14 @@ def ingest(
 ) -> None:
     """Ingest scans: PDF, multi-page TIFF, JPEG, PNG. Exit status 1 if any file failed."""
     from ingest.pipeline import IngestOptions, IngestRun
+    from ocr.engine import ENGINES
     from ocr.tesseract import check_available
 
     settings, store = _setup()
     options = IngestOptions.from_settings(settings, workers=workers, engine=engine)
+    if options.engine not in ENGINES:
+        err.print(f"[red]未知的识别引擎 {options.engine!r}；可用：{', '.join(ENGINES)}[/red]")
+        raise typer.Exit(2)
     problem = check_available(options.lang)
     if problem:
         err.print(f"[red]无法开始：{problem}[/red]")

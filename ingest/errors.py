@@ -21,6 +21,7 @@ MESSAGES: dict[str, str] = {
     "ocr_unavailable": "文字识别引擎或语言数据未安装",
     "worker_crashed": "处理进程异常退出（该文件单独重试后仍失败）",
     "io_error": "读写文件出错",
+    "internal_error": "程序内部错误（详情已写入日志）",
 }
 
 

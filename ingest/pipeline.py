@@ -99,6 +99,7 @@ class IngestReport:
     seconds: float = 0.0
     worker_page_seconds: float = 0.0  # summed over pages, measured inside the workers
     engine_seconds: float = 0.0  # of which inside the OCR engine
+    pool_restarts: int = 0  # a worker died (crash, OOM killer) and the pool was rebuilt
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for r in self.results if r.outcome is outcome)
@@ -295,12 +296,20 @@ class IngestRun:
                     except BrokenProcessPool:
                         crashed.append(task)
                         continue
+                    except Exception as exc:  # a bug must cost one file, never the batch
+                        log.exception(
+                            "ingest.page_error", path=str(task.original), page=task.number
+                        )
+                        failure = FailureInfo("internal_error", repr(exc), task.number)
+                        page = PageDone(task.file_key, task.number, None, failure, 0.0, 0.0)
                     self._page_finished(by_key[task.file_key], page, report, ready)
                 if crashed:
                     crashed += inflight.values()  # the pool is gone: every page in it is lost
                     inflight.clear()
                     pool.shutdown(wait=False, cancel_futures=True)
                     pool = self._pool()
+                    report.pool_restarts += 1
+                    log.warning("ingest.pool_restarted", pages=len(crashed))
                     for task in crashed:
                         plan = by_key[task.file_key]
                         if task.attempt >= 1:

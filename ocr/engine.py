@@ -78,7 +78,10 @@ class TesseractEngine:
         return tesseract.detect_orientation(image, timeout_s=self.timeout_s)
 
 
+ENGINES = ("tesseract",)
+
+
 def make_engine(name: str, *, lang: str = "chi_sim", timeout_s: float = 180.0) -> TesseractEngine:
     if name == "tesseract":
         return TesseractEngine(lang=lang, timeout_s=timeout_s)
-    raise ValueError(f"unknown OCR engine {name!r}; available: tesseract")
+    raise ValueError(f"unknown OCR engine {name!r}; available: {', '.join(ENGINES)}")

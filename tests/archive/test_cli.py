@@ -57,4 +57,6 @@ def test_ingest_exit_status_summary_and_export(samples: list[SampleFile], tmp_pa
 def test_bad_arguments_are_refused_clearly(tmp_path: Path) -> None:
     assert _archive(["export", "--format", "csv"], tmp_path).returncode == 2
     assert _archive(["ingest"], tmp_path).returncode == 2
+    unknown = _archive(["ingest", "--engine", "nosuch", str(tmp_path)], tmp_path)
+    assert unknown.returncode == 2 and "未知的识别引擎" in unknown.stderr
     assert _archive(["--version"], tmp_path).stdout.startswith("vetarchive ")

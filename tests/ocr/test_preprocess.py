@@ -12,11 +12,10 @@ from ocr.geometry import map_box
 from ocr.preprocess import (
     PreprocessOptions,
     dark_border_box,
-    despeckle,
     estimate_skew,
     preprocess,
-    remove_blobs,
     remove_rules,
+    remove_specks_and_blobs,
 )
 from ocr.types import Box
 from scripts.samplegen.people import make_veteran
@@ -66,7 +65,7 @@ def test_upright_page_is_left_alone_and_steps_are_recorded() -> None:
     assert result.rotation == 0
     assert abs(result.skew_deg) < 0.1
     names = [s.name for s in result.steps]
-    assert names == ["gray", "border_crop", "line_direction", "deskew", "binarize", "despeckle"]
+    assert names == ["gray", "border_crop", "line_direction", "deskew", "binarize", "clean"]
     assert set(np.unique(result.image)) <= {0, 255}
 
 
@@ -101,18 +100,18 @@ def test_rules_and_binder_holes_are_erased_but_glyph_strokes_stay() -> None:
     binary[100:103, 20:380] = 0  # a table rule
     cv2.circle(binary, (40, 300), 14, 0, -1)  # a binder hole, 0.28 in at 100 dpi
     binary[200:215, 200:202] = 0  # a short stroke of a glyph
-    no_blobs, removed = remove_blobs(binary, DPI)
-    cleaned, ruled = remove_rules(no_blobs, DPI)
-    assert removed == 1 and ruled > 0
+    no_rules, ruled = remove_rules(binary, DPI)
+    cleaned, _, blobs = remove_specks_and_blobs(no_rules, DPI)
+    assert blobs == 1 and ruled > 0
     assert cleaned[101, 200] == 255 and cleaned[300, 40] == 255
     assert cleaned[207, 200] == 0
 
 
-def test_despeckle_removes_isolated_dots_but_keeps_thin_strokes_and_glyph_dots() -> None:
+def test_clean_removes_lone_specks_but_keeps_thin_strokes_and_glyph_dots() -> None:
     binary = np.full((200, 200), 255, np.uint8)
     binary[50, 20:60] = 0  # a one-pixel horizontal stroke
     binary[55:57, 62:64] = 0  # a dot right beside it (part of the glyph)
     binary[150:152, 150:152] = 0  # a lone speck
-    cleaned, removed = despeckle(binary, DPI)
-    assert removed == 1
+    cleaned, specks, blobs = remove_specks_and_blobs(binary, DPI)
+    assert (specks, blobs) == (1, 0)
     assert cleaned[50, 40] == 0 and cleaned[55, 62] == 0 and cleaned[150, 150] == 255
