@@ -116,6 +116,20 @@ def _failed(c: intake.Candidate, info: FailureInfo, sha: str | None = None) -> F
     )
 
 
+def _duplicate(
+    c: intake.Candidate, sha: str, message: str, document_id: int | None = None
+) -> FileResult:
+    return FileResult(
+        str(c.path),
+        c.source_name,
+        Outcome.SKIPPED,
+        sha,
+        document_id=document_id,
+        reason_code="duplicate",
+        message=message,
+    )
+
+
 class IngestRun:
     def __init__(
         self, store: Store, data_dir: Path, options: IngestOptions, listener: Listener | None = None
@@ -193,28 +207,11 @@ class IngestRun:
             for c, fp in prints:
                 if fp.sha256 in known:
                     doc = known[fp.sha256]
-                    results.append(
-                        FileResult(
-                            str(c.path),
-                            c.source_name,
-                            Outcome.SKIPPED,
-                            fp.sha256,
-                            document_id=doc.id,
-                            reason_code="duplicate",
-                            message=f"已入库：与档案 #{doc.id}（{doc.source_name}）内容相同",
-                        )
-                    )
+                    message = f"已入库：与档案 #{doc.id}（{doc.source_name}）内容相同"
+                    results.append(_duplicate(c, fp.sha256, message, doc.id))
                 elif fp.sha256 in claimed:
-                    results.append(
-                        FileResult(
-                            str(c.path),
-                            c.source_name,
-                            Outcome.SKIPPED,
-                            fp.sha256,
-                            reason_code="duplicate",
-                            message=f"本批次中与 {claimed[fp.sha256]} 内容相同",
-                        )
-                    )
+                    message = f"本批次中与 {claimed[fp.sha256]} 内容相同"
+                    results.append(_duplicate(c, fp.sha256, message))
                 else:
                     try:
                         planned.append(self._plan(len(planned), c, fp))
@@ -308,20 +305,31 @@ class IngestRun:
                     inflight.clear()
                     pool.shutdown(wait=False, cancel_futures=True)
                     pool = self._pool()
-                    report.pool_restarts += 1
-                    log.warning("ingest.pool_restarted", pages=len(crashed))
-                    for task in crashed:
-                        plan = by_key[task.file_key]
-                        if task.attempt >= 1:
-                            self._fail(plan, FailureInfo("worker_crashed", "", task.number), report)
-                        elif plan.failure is None:
-                            retries.append(replace(task, attempt=task.attempt + 1))
+                    self._after_crash(crashed, by_key, retries, report)
                 if ready and (time.monotonic() - last_commit >= self.options.commit_every_s):
                     self._commit(ready, report)
                     last_commit = time.monotonic()
             self._commit(ready, report)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+    def _after_crash(
+        self,
+        lost: list[PageTask],
+        by_key: dict[int, _Planned],
+        retries: deque[PageTask],
+        report: IngestReport,
+    ) -> None:
+        """Pages lost with a dead pool go back in line to run alone; a page that was already
+        alone when the pool died is the cause, and its file fails."""
+        report.pool_restarts += 1
+        log.warning("ingest.pool_restarted", pages=len(lost))
+        for task in lost:
+            plan = by_key[task.file_key]
+            if task.attempt >= 1:
+                self._fail(plan, FailureInfo("worker_crashed", "", task.number), report)
+            elif plan.failure is None:
+                retries.append(replace(task, attempt=task.attempt + 1))
 
     def _page_finished(
         self,

@@ -89,7 +89,8 @@ def load_page(path: Path, media: MediaType, number: int, limits: ScanLimits) -> 
             _check_pixels(image.width, image.height, limits, number)
             image.load()
             upright = ImageOps.exif_transpose(image) if media is MediaType.JPEG else image
-            return np.asarray(upright.convert("RGB"))
+            rgb = upright if upright.mode == "RGB" else upright.convert("RGB")
+            return np.asarray(rgb)
     except IngestError:
         raise
     except (

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from PIL import Image
 
 from archive.domain import LineRecord, MediaType, PageRecord, WordRecord
 from ingest.errors import FailureInfo, IngestError
@@ -65,10 +64,20 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(3)
 
 
-def _atomic_save(image: Image.Image, path: Path, **params: object) -> None:
+def _atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    image.save(tmp, **params)  # type: ignore[arg-type]
+    tmp.write_bytes(data)
     os.replace(tmp, path)
+
+
+def _encode(image: np.ndarray, extension: str, params: list[int]) -> bytes:
+    """OpenCV's libjpeg-turbo and libpng: a third of Pillow's time on a page."""
+    if image.ndim == 3:
+        image = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+    ok, data = cv2.imencode(extension, image, params)
+    if not ok:
+        raise OSError(f"could not encode the page as {extension}")
+    return data.tobytes()
 
 
 def _records(reading: PageReading) -> tuple[list[LineRecord], str]:
@@ -152,12 +161,13 @@ def _process(task: PageTask, engine: _TimedEngine) -> PageRecord:
     (task.data_dir / page_dir).mkdir(parents=True, exist_ok=True)
     original_rel = page_dir / f"{task.number:04d}-original.jpg"
     processed_rel = page_dir / f"{task.number:04d}-processed.png"
-    _atomic_save(Image.fromarray(image), task.data_dir / original_rel, format="JPEG", quality=90)
-    _atomic_save(
-        Image.fromarray(reading.preprocessed.image),
+    _atomic_write(
+        task.data_dir / original_rel, _encode(image, ".jpg", [cv2.IMWRITE_JPEG_QUALITY, 90])
+    )
+    # Bilevel compresses well at any level; level 1 is the fastest.
+    _atomic_write(
         task.data_dir / processed_rel,
-        format="PNG",
-        compress_level=1,  # bilevel compresses well anyway; level 6 costs 3x the time
+        _encode(reading.preprocessed.image, ".png", [cv2.IMWRITE_PNG_COMPRESSION, 1]),
     )
     lines, text = _records(reading)
     pre = reading.preprocessed

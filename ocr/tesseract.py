@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import cv2
 import numpy as np
 import pytesseract
 
@@ -18,6 +20,22 @@ from ocr.errors import EngineError, EngineTimeout, EngineUnavailable
 class OsdResult:
     rotate: int  # clockwise degrees that make the page upright: 0, 90, 180 or 270
     confidence: float  # tesseract's orientation confidence (unbounded, >2 is fairly sure)
+
+
+@contextmanager
+def _as_file(image: np.ndarray) -> Iterator[str]:
+    """The image as an uncompressed PGM/PPM temp file for tesseract to read.
+
+    Handed an array, pytesseract writes a compressed PNG for every call (about 50 ms a page);
+    an uncompressed file costs a memory copy.
+    """
+    ok, data = cv2.imencode(".pgm" if image.ndim == 2 else ".ppm", image)
+    if not ok:
+        raise EngineError("could not write the page for tesseract")
+    with tempfile.NamedTemporaryFile(suffix=".pnm", prefix="ocr-") as f:
+        f.write(data.tobytes())
+        f.flush()
+        yield f.name
 
 
 @contextmanager
@@ -42,9 +60,9 @@ def image_to_data(
 ) -> dict[str, list[Any]]:
     """Word-level results as tesseract's TSV columns (text, conf, left, top, width, height...)."""
     config = f"--psm {psm} --oem 1 -c preserve_interword_spaces=1"
-    with _translated_errors(f"recognise, lang={lang}, psm={psm}"):
+    with _translated_errors(f"recognise, lang={lang}, psm={psm}"), _as_file(image) as path:
         data: dict[str, list[Any]] = pytesseract.image_to_data(
-            image,
+            path,
             lang=lang,
             config=config,
             output_type=pytesseract.Output.DICT,
@@ -60,8 +78,8 @@ _CONF_RE = re.compile(r"Orientation confidence:\s*([\d.]+)")
 def detect_orientation(image: np.ndarray, *, timeout_s: float) -> OsdResult | None:
     """Tesseract's orientation guess, or None when the page has too little text to judge."""
     try:
-        with _translated_errors("orientation detection"):
-            report = pytesseract.image_to_osd(image, config="--psm 0", timeout=timeout_s)
+        with _translated_errors("orientation detection"), _as_file(image) as path:
+            report = pytesseract.image_to_osd(path, config="--psm 0", timeout=timeout_s)
     except EngineError as exc:
         # Sparse pages (a form with few characters) are a normal "don't know", not a failure.
         if "Too few characters" in exc.detail or "Invalid resolution" in exc.detail:
