@@ -33,9 +33,11 @@ if [ ! -x .venv/bin/python ]; then
   echo "[setup] creating .venv with $($PYTHON --version)"
   "$PYTHON" -m venv .venv
 fi
-# Reinstall only when pyproject.toml changed since the last successful install.
-stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)${extras}"
-if [ ! -f "$stamp" ]; then
+# Reinstall only when pyproject.toml changed since the last successful install; an install
+# with the dev extras also satisfies a plain one.
+hash="$(sha256sum pyproject.toml | cut -c1-16)"
+stamp=".venv/.installed-${hash}${extras}"
+if [ ! -f "$stamp" ] && [ ! -f ".venv/.installed-${hash}[dev]" ]; then
   echo "[setup] installing Python dependencies${extras}"
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e ".${extras}"
