@@ -12,7 +12,6 @@ from rich.progress import (
     ProgressColumn,
     Task,
     TextColumn,
-    TimeElapsedColumn,
     TimeRemainingColumn,
 )
 from rich.table import Table
@@ -24,7 +23,7 @@ from archive.domain import FileResult, Outcome
 class _PagesPerSecond(ProgressColumn):
     def render(self, task: Task) -> Text:
         speed = task.finished_speed or task.speed
-        return Text(f"{speed:.2f} 页/秒" if speed else "-- 页/秒", style="cyan")
+        return Text(f"{speed:.2f}页/秒" if speed else "--页/秒", style="cyan")
 
 
 class IngestProgress:
@@ -34,12 +33,9 @@ class IngestProgress:
         self.console = console
         self.progress = Progress(
             TextColumn("[bold]入库"),
-            BarColumn(bar_width=24),
+            BarColumn(bar_width=16),
             MofNCompleteColumn(),
-            TextColumn("页"),
             _PagesPerSecond(),
-            TimeElapsedColumn(),
-            TextColumn("剩余"),
             TimeRemainingColumn(),
             TextColumn("{task.fields[files]}"),
             console=console,
@@ -71,7 +67,7 @@ class IngestProgress:
         c = self.counts
         self.progress.update(
             self.task,
-            files=f"成功 {c[Outcome.OK]} · 跳过 {c[Outcome.SKIPPED]} · 失败 {c[Outcome.FAILED]}",
+            files=f"成功{c[Outcome.OK]} 跳过{c[Outcome.SKIPPED]} 失败{c[Outcome.FAILED]}",
         )
 
 
