@@ -40,6 +40,6 @@ def read_page(
     engine: Engine,
     options: PreprocessOptions | None = None,
 ) -> PageReading:
-    pre = preprocess(image, options or PreprocessOptions(), detect_flip=engine.detect_flip)
+    pre = preprocess(image, options or PreprocessOptions(), reader=engine)
     recognition = engine.recognize(pre.image)
     return PageReading(pre, recognition, to_original_frame(recognition, pre))

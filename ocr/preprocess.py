@@ -6,8 +6,8 @@ coordinates back to the original scan.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import cv2
 import numpy as np
@@ -15,18 +15,27 @@ import numpy as np
 from ocr import geometry
 from ocr.geometry import Affine
 from ocr.tesseract import OsdResult
-from ocr.types import StepRecord
+from ocr.types import Recognition, StepRecord
 
-FlipDetector = Callable[[np.ndarray], OsdResult | None]
+
+class Reader(Protocol):
+    """What orientation needs from an engine: its OSD guess, and how well it reads a strip."""
+
+    def detect_flip(self, image: np.ndarray) -> OsdResult | None: ...
+
+    def recognize(self, image: np.ndarray) -> Recognition: ...
 
 
 @dataclass(frozen=True, slots=True)
 class PreprocessOptions:
     dpi: int = 300
     max_skew_deg: float = 15.0
-    # Tesseract OSD confidence below which a 180° flip is not trusted.
-    min_flip_confidence: float = 2.0
-    binarize: bool = True
+    # Tesseract OSD confidence: at or above "strong" it decides alone; between the two it
+    # decides only when reading the page both ways does not.
+    strong_osd_confidence: float = 5.0
+    min_osd_confidence: float = 2.0
+    # How much better (mean character confidence) one way up must read to be believed.
+    min_reading_margin: float = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +43,7 @@ class Preprocessed:
     image: np.ndarray  # uint8, single channel
     to_original: Affine  # processed (x, y) -> original scan (x, y)
     original_size: tuple[int, int]  # (width, height) of the scan
-    rotation: int  # clockwise quarter-turn applied: 0, 90, 180, 270
+    rotation: int  # how the scan was turned, clockwise from upright: 0, 90, 180 or 270
     skew_deg: float  # skew measured after the quarter-turn (CCW degrees); turned back by as much
     steps: tuple[StepRecord, ...]
 
@@ -87,11 +96,16 @@ def line_direction_votes(ink: np.ndarray) -> tuple[int, int]:
     Glyphs in a line sit closer than the lines do, so smearing along the reading direction merges
     far more of them: the smaller count names the direction the text runs.
     """
-    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    sides = np.maximum(stats[1:, 2], stats[1:, 3])
-    sides = sides[(sides >= 4) & (sides <= max(ink.shape) // 10)]
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    all_sides = np.maximum(stats[:, 2], stats[:, 3])
+    glyphish = (all_sides >= 4) & (all_sides <= max(ink.shape) // 10)
+    glyphish[0] = False
+    sides = all_sides[glyphish]
     if len(sides) < 10:
         return 0, 0
+    # Specks would count as one piece either way and drown the difference: leave them out.
+    keep = glyphish & (all_sides >= np.median(sides) * 0.3)
+    ink = keep[labels].astype(np.uint8) * 255
     reach = max(3, int(np.median(sides) * 0.6))
     horizontal = cv2.dilate(ink, np.ones((1, reach), np.uint8))
     vertical = cv2.dilate(ink, np.ones((reach, 1), np.uint8))
@@ -214,10 +228,65 @@ def remove_specks_and_blobs(binary: np.ndarray, dpi: int) -> tuple[np.ndarray, i
     return out, int(specks.sum()), int(blobs.sum())
 
 
+def text_band(binary: np.ndarray, dpi: int) -> np.ndarray:
+    """The full-width strip, about 0.6 inch high, with the most ink: a few lines of text."""
+    ink_rows = np.count_nonzero(binary == 0, axis=1).astype(np.float64)
+    window = min(len(ink_rows), max(16, int(0.6 * dpi)))
+    top = int(np.argmax(np.convolve(ink_rows, np.ones(window), "valid")))
+    return binary[top : top + window]
+
+
+def reading_score(reader: Reader, image: np.ndarray) -> float:
+    """Mean confidence per character read; text upside down reads as low-confidence junk."""
+    words = [w for line in reader.recognize(image).lines for w in line.words]
+    chars = sum(len(w.text) for w in words)
+    return sum(w.confidence * len(w.text) for w in words) / max(chars, 8)
+
+
+def decide_turn(
+    binary: np.ndarray, candidates: tuple[int, ...], reader: Reader, options: PreprocessOptions
+) -> tuple[int, StepRecord]:
+    """Clockwise quarter-turns (among ``candidates``) that make the page upright.
+
+    Evidence in order: a strong OSD answer; the engine reading a text band each way up, when
+    one way is clearly better; a moderate OSD answer; else no turn at all.
+    """
+    osd = reader.detect_flip(binary)
+    osd_turn = None if osd is None else (osd.rotate // 90) % 4
+    osd_conf = 0.0 if osd is None else osd.confidence
+    params: dict[str, float | int | str | bool] = {
+        "osd_rotate": -1 if osd is None else osd.rotate,
+        "osd_confidence": round(osd_conf, 2),
+    }
+    # OSD's 90/270 answers are not used: the line direction has already settled sideways
+    # pages, and OSD is the weaker judge of that on sparse forms.
+    osd_usable = osd_turn in (0, 2) and osd_turn in candidates
+    if osd_usable and osd_conf >= options.strong_osd_confidence:
+        return int(osd_turn or 0), StepRecord(
+            "orientation", {**params, "by": "osd", "turn": osd_turn or 0}
+        )
+    # The densest strip, and for sideways candidates the densest strip across the page; a turn
+    # by two more quarters reads the same strip upside down.
+    bands = {0: text_band(binary, options.dpi)}
+    if 1 in candidates:
+        bands[1] = text_band(rotate_quarter(binary, 1), options.dpi)
+    scores = {k: reading_score(reader, rotate_quarter(bands[k % 2], k - k % 2)) for k in candidates}
+    ranked = sorted(scores, key=lambda k: scores[k], reverse=True)
+    margin = scores[ranked[0]] - scores[ranked[1]]
+    params.update({f"read_{k * 90}": round(v, 3) for k, v in scores.items()})
+    if margin >= options.min_reading_margin:
+        return ranked[0], StepRecord("orientation", {**params, "by": "reading", "turn": ranked[0]})
+    if osd_usable and osd_conf >= options.min_osd_confidence:
+        return int(osd_turn or 0), StepRecord(
+            "orientation", {**params, "by": "osd", "turn": osd_turn or 0}
+        )
+    return 0, StepRecord("orientation", {**params, "by": "none", "turn": 0})
+
+
 def preprocess(
     image: np.ndarray,
     options: PreprocessOptions | None = None,
-    detect_flip: FlipDetector | None = None,
+    reader: Reader | None = None,
 ) -> Preprocessed:
     """Scan (RGB or gray uint8) -> upright, deskewed, cleaned single-channel image."""
     options = options or PreprocessOptions()
@@ -236,17 +305,16 @@ def preprocess(
     ink, text_ink = _ink_masks(gray)
     along_rows, along_columns = line_direction_votes(text_ink)
     sideways = along_columns < along_rows * 0.8
+    upright_or_flipped = along_rows < along_columns * 0.8
     steps.append(
         StepRecord(
             "line_direction",
             {"pieces_rows": along_rows, "pieces_columns": along_columns, "sideways": sideways},
         )
     )
-    if sideways:
-        ink = rotate_quarter(ink, 1)
     # With rules kept: a form's long rules peak only at the true angle, while its text rows,
     # label and value set in different faces, are offset by a few pixels and would tilt it.
-    skew, _ = estimate_skew(ink, options.max_skew_deg)
+    skew, _ = estimate_skew(rotate_quarter(ink, 1) if sideways else ink, options.max_skew_deg)
     if sideways:
         h, w = gray.shape
         forward = geometry.quarter_turns_cw(1, w, h) @ forward
@@ -259,43 +327,30 @@ def preprocess(
         forward = matrix @ forward
     steps.append(StepRecord("deskew", {"angle_deg": round(skew, 3)}))
 
-    flip = False
-    if detect_flip is not None:
-        osd = detect_flip(gray)
-        flip = (
-            osd is not None and osd.rotate == 180 and osd.confidence >= options.min_flip_confidence
-        )
-        steps.append(
-            StepRecord(
-                "flip",
-                {
-                    "osd_rotate": -1 if osd is None else osd.rotate,
-                    "osd_confidence": 0.0 if osd is None else round(osd.confidence, 2),
-                    "flipped": flip,
-                },
-            )
-        )
-        if flip:
-            h, w = gray.shape
-            forward = geometry.quarter_turns_cw(2, w, h) @ forward
-            gray = rotate_quarter(gray, 2)
+    flat = normalise_background(gray, options.dpi)
+    threshold, binary = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    binary, ruled = remove_rules(binary, options.dpi)
+    steps.append(StepRecord("binarize", {"otsu_threshold": float(threshold), "rule_pixels": ruled}))
+    binary, specks, blobs = remove_specks_and_blobs(binary, options.dpi)
+    steps.append(StepRecord("clean", {"specks": specks, "blobs": blobs}))
 
-    if options.binarize:
-        flat = normalise_background(gray, options.dpi)
-        threshold, binary = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-        binary, ruled = remove_rules(binary, options.dpi)
-        steps.append(
-            StepRecord("binarize", {"otsu_threshold": float(threshold), "rule_pixels": ruled})
-        )
-        gray, specks, blobs = remove_specks_and_blobs(binary, options.dpi)
-        steps.append(StepRecord("clean", {"specks": specks, "blobs": blobs}))
+    turn = 0
+    if reader is not None:
+        # Judged on the clean page: no rules, specks or seals for the engine to misread.
+        candidates = (0, 2) if sideways or upright_or_flipped else (0, 1, 2, 3)
+        turn, record = decide_turn(binary, candidates, reader, options)
+        steps.append(record)
+        if turn:
+            h, w = binary.shape
+            forward = geometry.quarter_turns_cw(turn, w, h) @ forward
+            binary = rotate_quarter(binary, turn)
 
-    rotation = ((1 if sideways else 0) + (2 if flip else 0)) * 90 % 360
+    applied = (1 if sideways else 0) + turn
     return Preprocessed(
-        image=gray,
+        image=binary,
         to_original=np.linalg.inv(forward),
         original_size=(original_w, original_h),
-        rotation=rotation,
+        rotation=(4 - applied) % 4 * 90,
         skew_deg=skew,
         steps=tuple(steps),
     )

@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
+from ocr.engine import TesseractEngine
 from ocr.geometry import map_box
 from ocr.preprocess import (
     PreprocessOptions,
@@ -115,3 +116,19 @@ def test_clean_removes_lone_specks_but_keeps_thin_strokes_and_glyph_dots() -> No
     cleaned, specks, blobs = remove_specks_and_blobs(binary, DPI)
     assert (specks, blobs) == (1, 0)
     assert cleaned[50, 40] == 0 and cleaned[55, 62] == 0 and cleaned[150, 150] == 255
+
+
+@pytest.mark.parametrize("turns", [0, 1, 2, 3])
+@pytest.mark.parametrize("kind", ["text", "form"])
+def test_orientation_with_the_engine_names_how_the_scan_was_turned(turns: int, kind: str) -> None:
+    rng = random.Random(8)
+    v = make_veteran(rng, 2)
+    page = (
+        render_approval(v, rng, 150, "hei")
+        if kind == "text"
+        else render_register_form(v, rng, 150, ("song", "hei"), False)
+    )
+    scan = np.ascontiguousarray(np.rot90(np.asarray(page.image.convert("RGB")), k=-turns))
+    result = preprocess(scan, PreprocessOptions(dpi=150), reader=TesseractEngine())
+    assert result.rotation == 90 * turns
+    assert [s.name for s in result.steps][-1] == "orientation"
