@@ -16,7 +16,7 @@ class Settings(BaseSettings):
     es_url: str | None = Field(None, description="unset: the embedded default search backend")
     database_url: str | None = Field(None, description="unset: SQLite in data_dir")
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
-    engine: str = "tesseract"
+    engine: str = "rapidocr"  # measured best (scripts/bench_ocr.py); "tesseract" also supported
     ocr_lang: str = "chi_sim"
     ocr_timeout_s: float = Field(180.0, gt=0)
     pdf_dpi: int = Field(300, ge=72, le=600)

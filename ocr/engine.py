@@ -78,10 +78,15 @@ class TesseractEngine:
         return tesseract.detect_orientation(image, timeout_s=self.timeout_s)
 
 
-ENGINES = ("tesseract",)
+ENGINES = ("tesseract", "rapidocr")
 
 
-def make_engine(name: str, *, lang: str = "chi_sim", timeout_s: float = 180.0) -> TesseractEngine:
+def make_engine(name: str, *, lang: str = "chi_sim", timeout_s: float = 180.0) -> Engine:
+    """``lang`` and ``timeout_s`` are tesseract's; PP-OCR reads Chinese and runs in-process."""
     if name == "tesseract":
         return TesseractEngine(lang=lang, timeout_s=timeout_s)
+    if name == "rapidocr":
+        from ocr.rapid import RapidOcrEngine  # imports onnxruntime: only when asked for
+
+        return RapidOcrEngine()
     raise ValueError(f"unknown OCR engine {name!r}; available: {', '.join(ENGINES)}")

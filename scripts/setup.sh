@@ -15,6 +15,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 system_packages=(
   tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-osd tesseract-ocr-eng
   poppler-utils
+  libgl1 libglib2.0-0
   fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei
   python3-venv
 )

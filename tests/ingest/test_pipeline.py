@@ -127,7 +127,9 @@ def test_bad_files_fail_alone_and_the_rest_land(
 def test_a_page_that_times_out_fails_its_file_only(
     samples: list[SampleFile], settings: Settings, store: Store
 ) -> None:
-    options = IngestOptions.from_settings(settings.model_copy(update={"ocr_timeout_s": 0.001}))
+    # The timeout is tesseract's: it runs as a program that can be stopped.
+    slow = settings.model_copy(update={"ocr_timeout_s": 0.001, "engine": "tesseract"})
+    options = IngestOptions.from_settings(slow)
     report = IngestRun(store, settings.data_dir, options).run([samples[2].path])
     assert report.results[0].reason_code == "ocr_timeout"
     assert "超时" in (report.results[0].message or "")
