@@ -78,11 +78,26 @@ def dark_border_box(gray: np.ndarray, dark: int = 80, share: float = 0.5) -> tup
     return x0, y0, x1, y1
 
 
+def paint_scanner_bed(gray: np.ndarray, dark: int = 80) -> np.ndarray:
+    """Very dark regions connected to the image edge (the scanner bed around a skewed page)
+    painted as paper. Left in, they pull Otsu's threshold down between bed and paper, and the
+    faded text of a low-contrast page falls on the paper side."""
+    _, labels = cv2.connectedComponents((gray < dark).astype(np.uint8), connectivity=4)
+    edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    edge = edge[edge > 0]
+    if len(edge) == 0:
+        return gray
+    out = gray.copy()
+    out[np.isin(labels, edge)] = 255
+    return out
+
+
 def _ink_masks(gray: np.ndarray, max_side: int = 1400) -> tuple[np.ndarray, np.ndarray]:
     """Downscaled ink masks: all of it, and without long rules (grid lines)."""
     h, w = gray.shape
     scale = min(1.0, max_side / max(h, w))
     small = cv2.resize(gray, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    small = paint_scanner_bed(small)
     _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     sh, sw = ink.shape
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, max(sw // 12, 10)), np.uint8))
@@ -228,17 +243,26 @@ def remove_specks_and_blobs(binary: np.ndarray, dpi: int) -> tuple[np.ndarray, i
     return out, int(specks.sum()), int(blobs.sum())
 
 
-def text_band(binary: np.ndarray, dpi: int) -> np.ndarray:
-    """The full-width strip, about 0.6 inch high, with the most ink: a few lines of text."""
+def text_bands(binary: np.ndarray, dpi: int, count: int = 3) -> list[np.ndarray]:
+    """The ``count`` full-width strips, about 0.6 inch high and not overlapping, with the most
+    ink: several witnesses, since one strip may be mostly what is left of a broken rule."""
     ink_rows = np.count_nonzero(binary == 0, axis=1).astype(np.float64)
     window = min(len(ink_rows), max(16, int(0.6 * dpi)))
-    top = int(np.argmax(np.convolve(ink_rows, np.ones(window), "valid")))
-    return binary[top : top + window]
+    sums = np.convolve(ink_rows, np.ones(window), "valid")
+    bands = []
+    for _ in range(count):
+        top = int(np.argmax(sums))
+        if sums[top] <= 0:
+            break
+        bands.append(binary[top : top + window])
+        sums[max(0, top - window + 1) : top + window] = -1.0
+    return bands
 
 
-def reading_score(reader: Reader, image: np.ndarray) -> float:
-    """Mean confidence per character read; text upside down reads as low-confidence junk."""
-    words = [w for line in reader.recognize(image).lines for w in line.words]
+def reading_score(reader: Reader, images: list[np.ndarray]) -> float:
+    """Mean confidence per character read over the strips; text upside down reads as
+    low-confidence junk or not at all."""
+    words = [w for image in images for line in reader.recognize(image).lines for w in line.words]
     chars = sum(len(w.text) for w in words)
     return sum(w.confidence * len(w.text) for w in words) / max(chars, 8)
 
@@ -267,10 +291,13 @@ def decide_turn(
         )
     # The densest strip, and for sideways candidates the densest strip across the page; a turn
     # by two more quarters reads the same strip upside down.
-    bands = {0: text_band(binary, options.dpi)}
+    bands = {0: text_bands(binary, options.dpi)}
     if 1 in candidates:
-        bands[1] = text_band(rotate_quarter(binary, 1), options.dpi)
-    scores = {k: reading_score(reader, rotate_quarter(bands[k % 2], k - k % 2)) for k in candidates}
+        bands[1] = text_bands(rotate_quarter(binary, 1), options.dpi)
+    scores = {
+        k: reading_score(reader, [rotate_quarter(b, k - k % 2) for b in bands[k % 2]])
+        for k in candidates
+    }
     ranked = sorted(scores, key=lambda k: scores[k], reverse=True)
     margin = scores[ranked[0]] - scores[ranked[1]]
     params.update({f"read_{k * 90}": round(v, 3) for k, v in scores.items()})
