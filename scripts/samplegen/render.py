@@ -203,15 +203,22 @@ def _title(canvas: Canvas, page: RenderedPage, text: str, face: str, y: int) -> 
     return box[3]
 
 
+def _form_page(
+    kind: str, title: str, rng: random.Random, dpi: int, faces: tuple[str, str], hand: bool
+) -> tuple[Canvas, RenderedPage, int]:
+    """A blank form with its title; returns the canvas, the page and the title's bottom."""
+    canvas = Canvas(dpi, rng)
+    page = RenderedPage(
+        canvas.image, kind, dpi, {"form": faces[0], "value": faces[1], "hand": hand}
+    )
+    return canvas, page, _title(canvas, page, title, faces[0], canvas.px(60))
+
+
 def render_register_form(
     v: Veteran, rng: random.Random, dpi: int, faces: tuple[str, str], hand: bool
 ) -> RenderedPage:
     """退役军人信息登记表: label/value pairs side by side in a ruled grid."""
-    canvas = Canvas(dpi, rng)
-    page = RenderedPage(
-        canvas.image, "form_register", dpi, {"form": faces[0], "value": faces[1], "hand": hand}
-    )
-    bottom = _title(canvas, page, "退役军人信息登记表", faces[0], canvas.px(60))
+    canvas, page, bottom = _form_page("form_register", "退役军人信息登记表", rng, dpi, faces, hand)
     rows = _table_rows_register(v, rng, page)
     _draw_table(
         canvas,
@@ -229,11 +236,7 @@ def render_collect_form(
     v: Veteran, rng: random.Random, dpi: int, faces: tuple[str, str], hand: bool
 ) -> RenderedPage:
     """退役军人信息采集表: one field a row, label left, value right."""
-    canvas = Canvas(dpi, rng)
-    page = RenderedPage(
-        canvas.image, "form_collect", dpi, {"form": faces[0], "value": faces[1], "hand": hand}
-    )
-    bottom = _title(canvas, page, "退役军人信息采集表", faces[0], canvas.px(60))
+    canvas, page, bottom = _form_page("form_collect", "退役军人信息采集表", rng, dpi, faces, hand)
     keys = list(LABELS)
     rows = []
     for key in keys:
