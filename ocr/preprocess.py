@@ -276,21 +276,23 @@ def decide_turn(
     one way is clearly better; a moderate OSD answer; else no turn at all.
     """
     osd = reader.detect_flip(binary)
-    osd_turn = None if osd is None else (osd.rotate // 90) % 4
+    osd_turn = -1 if osd is None else (osd.rotate // 90) % 4
     osd_conf = 0.0 if osd is None else osd.confidence
     params: dict[str, float | int | str | bool] = {
         "osd_rotate": -1 if osd is None else osd.rotate,
         "osd_confidence": round(osd_conf, 2),
     }
+
+    def decided(turn: int, by: str) -> tuple[int, StepRecord]:
+        return turn, StepRecord("orientation", {**params, "by": by, "turn": turn})
+
     # OSD's 90/270 answers are not used: the line direction has already settled sideways
     # pages, and OSD is the weaker judge of that on sparse forms.
     osd_usable = osd_turn in (0, 2) and osd_turn in candidates
     if osd_usable and osd_conf >= options.strong_osd_confidence:
-        return int(osd_turn or 0), StepRecord(
-            "orientation", {**params, "by": "osd", "turn": osd_turn or 0}
-        )
-    # The densest strip, and for sideways candidates the densest strip across the page; a turn
-    # by two more quarters reads the same strip upside down.
+        return decided(osd_turn, "osd")
+    # The densest strips, and for sideways candidates the densest strips across the page; two
+    # more quarter-turns read the same strips upside down.
     bands = {0: text_bands(binary, options.dpi)}
     if 1 in candidates:
         bands[1] = text_bands(rotate_quarter(binary, 1), options.dpi)
@@ -298,16 +300,13 @@ def decide_turn(
         k: reading_score(reader, [rotate_quarter(b, k - k % 2) for b in bands[k % 2]])
         for k in candidates
     }
-    ranked = sorted(scores, key=lambda k: scores[k], reverse=True)
-    margin = scores[ranked[0]] - scores[ranked[1]]
     params.update({f"read_{k * 90}": round(v, 3) for k, v in scores.items()})
-    if margin >= options.min_reading_margin:
-        return ranked[0], StepRecord("orientation", {**params, "by": "reading", "turn": ranked[0]})
+    ranked = sorted(scores, key=lambda k: scores[k], reverse=True)
+    if scores[ranked[0]] - scores[ranked[1]] >= options.min_reading_margin:
+        return decided(ranked[0], "reading")
     if osd_usable and osd_conf >= options.min_osd_confidence:
-        return int(osd_turn or 0), StepRecord(
-            "orientation", {**params, "by": "osd", "turn": osd_turn or 0}
-        )
-    return 0, StepRecord("orientation", {**params, "by": "none", "turn": 0})
+        return decided(osd_turn, "osd")
+    return decided(0, "none")
 
 
 def preprocess(
