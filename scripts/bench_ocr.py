@@ -24,6 +24,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
+
 from archive.domain import MediaType
 from ingest.filetype import sniff
 from ingest.scans import ScanLimits, load_page
@@ -67,45 +69,37 @@ class Outcome:
 
 def evaluate(job: PageJob) -> list[Outcome]:
     image = load_page(job.path, job.media, job.number, ScanLimits(job.dpi, 2000, 200_000_000))
-    truth = job.truth_text
-    outcomes = []
-    for variant in job.variants:
-        start = time.perf_counter()
-        if variant == BASELINE:
-            data = image_to_data(to_gray(image), lang="chi_sim", psm=3, timeout_s=300)
-            text = "\n".join(line.text for line in lines_from_tesseract_data(data, "tesseract"))
-            outcomes.append(
-                Outcome(
-                    variant,
-                    job,
-                    cer(truth, text),
-                    cer_order_free(truth, text),
-                    time.perf_counter() - start,
-                )
-            )
-            continue
-        reading = read_page(image, make_engine(variant), PreprocessOptions(dpi=job.dpi))
+    return [_evaluate_variant(job, image, variant) for variant in job.variants]
+
+
+def _evaluate_variant(job: PageJob, image: np.ndarray, variant: str) -> Outcome:
+    start = time.perf_counter()
+    if variant == BASELINE:
+        data = image_to_data(to_gray(image), lang="chi_sim", psm=3, timeout_s=300)
+        text = "\n".join(line.text for line in lines_from_tesseract_data(data, "tesseract"))
         seconds = time.perf_counter() - start
-        words = [w for line in reading.recognition.lines for w in line.words]
-        confidences = [w.confidence for w in words for _ in normalise(w.text)]
-        correct = char_correctness(truth, "".join(w.text for w in words))
-        aligned = len(confidences) == len(correct)
-        text = reading.recognition.text
-        pre = reading.preprocessed
-        outcomes.append(
-            Outcome(
-                variant,
-                job,
-                cer(truth, text),
-                cer_order_free(truth, text),
-                seconds,
-                rotation_ok=pre.rotation == 90 * job.quarter_turns % 360,
-                skew_error=abs(pre.skew_deg - job.skew_deg),
-                confidences=confidences if aligned else [],
-                correct=correct if aligned else [],
-            )
+        return Outcome(
+            variant, job, cer(job.truth_text, text), cer_order_free(job.truth_text, text), seconds
         )
-    return outcomes
+    reading = read_page(image, make_engine(variant), PreprocessOptions(dpi=job.dpi))
+    seconds = time.perf_counter() - start
+    text = reading.recognition.text
+    words = [w for line in reading.recognition.lines for w in line.words]
+    confidences = [w.confidence for w in words for _ in normalise(w.text)]
+    correct = char_correctness(job.truth_text, "".join(w.text for w in words))
+    aligned = len(confidences) == len(correct)
+    pre = reading.preprocessed
+    return Outcome(
+        variant,
+        job,
+        cer(job.truth_text, text),
+        cer_order_free(job.truth_text, text),
+        seconds,
+        rotation_ok=pre.rotation == 90 * job.quarter_turns % 360,
+        skew_error=abs(pre.skew_deg - job.skew_deg),
+        confidences=confidences if aligned else [],
+        correct=correct if aligned else [],
+    )
 
 
 SPLITS: dict[str, Callable[[Outcome], bool]] = {
