@@ -165,6 +165,12 @@ def rotate_quarter(image: np.ndarray, turns_cw: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(image, k=-(turns_cw % 4)))
 
 
+def _turn(image: np.ndarray, turns_cw: int, forward: Affine) -> tuple[np.ndarray, Affine]:
+    """The image turned, and the original-to-current transform turned with it."""
+    h, w = image.shape[:2]
+    return rotate_quarter(image, turns_cw), geometry.quarter_turns_cw(turns_cw, w, h) @ forward
+
+
 def rotate_deg(image: np.ndarray, matrix: Affine, size: tuple[int, int]) -> np.ndarray:
     return cv2.warpAffine(
         image,
@@ -342,9 +348,7 @@ def preprocess(
     # label and value set in different faces, are offset by a few pixels and would tilt it.
     skew, _ = estimate_skew(rotate_quarter(ink, 1) if sideways else ink, options.max_skew_deg)
     if sideways:
-        h, w = gray.shape
-        forward = geometry.quarter_turns_cw(1, w, h) @ forward
-        gray = rotate_quarter(gray, 1)
+        gray, forward = _turn(gray, 1, forward)
 
     if abs(skew) >= 0.05:
         h, w = gray.shape
@@ -367,9 +371,7 @@ def preprocess(
         turn, record = decide_turn(binary, candidates, reader, options)
         steps.append(record)
         if turn:
-            h, w = binary.shape
-            forward = geometry.quarter_turns_cw(turn, w, h) @ forward
-            binary = rotate_quarter(binary, turn)
+            binary, forward = _turn(binary, turn, forward)
 
     applied = (1 if sideways else 0) + turn
     return Preprocessed(
