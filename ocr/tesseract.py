@@ -29,6 +29,8 @@ def _as_file(image: np.ndarray) -> Iterator[str]:
     Handed an array, pytesseract writes a compressed PNG for every call (about 50 ms a page);
     an uncompressed file costs a memory copy.
     """
+    if image.ndim == 3:  # arrays in ocr/ are RGB; OpenCV writes BGR
+        image = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
     ok, data = cv2.imencode(".pgm" if image.ndim == 2 else ".ppm", image)
     if not ok:
         raise EngineError("could not write the page for tesseract")

@@ -63,3 +63,13 @@ def test_missing_language_becomes_engine_unavailable() -> None:
 def test_unknown_engine_name_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown OCR engine"):
         make_engine("nosuch")
+
+
+def test_colour_pages_reach_tesseract_in_their_own_colours() -> None:
+    """Red text on white would vanish into the red channel if the channels were swapped."""
+    from ocr.tesseract import _as_file
+
+    image = np.zeros((4, 4, 3), np.uint8)
+    image[..., 0] = 200  # red
+    with _as_file(image) as path, Image.open(path) as written:
+        assert written.convert("RGB").getpixel((0, 0)) == (200, 0, 0)
