@@ -59,6 +59,17 @@ class LineRecord:
     box: list[int]
     box_original: list[int]
     words: list[WordRecord]
+    cell: int | None = None  # index into the page's cells when the line is a table cell
+
+
+@dataclass(frozen=True, slots=True)
+class CellRecord:
+    """A table cell found by layout; the field extractor pairs labels and values by them."""
+
+    row: int
+    col: int
+    box: list[int]
+    box_original: list[int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +86,7 @@ class PageRecord:
     mean_confidence: float
     lines: list[LineRecord]
     steps: list[dict[str, object]]
+    cells: list[CellRecord] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,11 +12,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from archive.domain import LineRecord, MediaType, PageRecord, WordRecord
+from archive.domain import CellRecord, LineRecord, MediaType, PageRecord, WordRecord
 from ingest.errors import FailureInfo, IngestError
 from ingest.scans import ScanLimits, load_page
 from ocr import EngineTimeout, EngineUnavailable, OcrError
 from ocr.engine import make_engine
+from ocr.geometry import map_box
 from ocr.pipeline import PageReading, read_page
 from ocr.preprocess import PreprocessOptions
 from ocr.tesseract import OsdResult
@@ -113,9 +114,23 @@ def _records(reading: PageReading) -> tuple[list[LineRecord], str]:
                 on_page.box.as_list(),
                 on_scan.box.as_list(),
                 words,
+                on_page.cell,
             )
         )
     return lines, reading.recognition.text
+
+
+def _cell_records(reading: PageReading) -> list[CellRecord]:
+    pre = reading.preprocessed
+    return [
+        CellRecord(
+            c.row,
+            c.col,
+            c.box.as_list(),
+            map_box(pre.to_original, c.box, pre.original_size).as_list(),
+        )
+        for c in reading.cells
+    ]
 
 
 class _TimedEngine:
@@ -128,6 +143,10 @@ class _TimedEngine:
     @property
     def name(self) -> str:
         return self.inner.name
+
+    @property
+    def reads_binary(self) -> bool:
+        return self.inner.reads_binary
 
     def recognize(self, image: np.ndarray) -> Recognition:
         start = time.perf_counter()
@@ -204,4 +223,5 @@ def _process(task: PageTask, engine: _TimedEngine) -> PageRecord:
         mean_confidence=round(reading.recognition.mean_confidence, 4),
         lines=lines,
         steps=[{"step": s.name, **s.params} for s in pre.steps],
+        cells=_cell_records(reading),
     )

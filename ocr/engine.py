@@ -16,6 +16,11 @@ class Engine(Protocol):
     @property
     def name(self) -> str: ...
 
+    @property
+    def reads_binary(self) -> bool:
+        """Whether the engine is given the thresholded page, or the cleaned page in gray."""
+        ...
+
     def recognize(self, image: np.ndarray) -> Recognition: ...
 
     def detect_flip(self, image: np.ndarray) -> tesseract.OsdResult | None:
@@ -23,7 +28,7 @@ class Engine(Protocol):
         ...
 
 
-def _is_cjk(ch: str) -> bool:
+def is_cjk(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
@@ -31,7 +36,7 @@ def join_words(words: list[str]) -> str:
     """Join with a space only between two non-CJK neighbours: tesseract splits Chinese per glyph."""
     out = ""
     for word in words:
-        if out and not _is_cjk(out[-1]) and not _is_cjk(word[0]):
+        if out and not is_cjk(out[-1]) and not is_cjk(word[0]):
             out += " "
         out += word
     return out
@@ -67,6 +72,7 @@ class TesseractEngine:
     psm: int = 6  # one uniform block: keeps a form's label and value on one line, row by row
     timeout_s: float = 180.0
     name: str = "tesseract"
+    reads_binary: bool = True  # its own Otsu on a page with yellowed corners does worse
 
     def recognize(self, image: np.ndarray) -> Recognition:
         data = tesseract.image_to_data(

@@ -8,6 +8,7 @@ import numpy as np
 
 from ocr.engine import Engine
 from ocr.geometry import map_box
+from ocr.layout import Cell, arrange, find_cells
 from ocr.preprocess import Preprocessed, PreprocessOptions, preprocess
 from ocr.types import Line, Recognition, Word
 
@@ -15,7 +16,8 @@ from ocr.types import Line, Recognition, Word
 @dataclass(frozen=True, slots=True)
 class PageReading:
     preprocessed: Preprocessed
-    recognition: Recognition  # boxes on the processed image
+    cells: tuple[Cell, ...]  # table cells, boxes on the processed image
+    recognition: Recognition  # in reading order, boxes on the processed image
     on_original: Recognition  # the same lines, boxes on the original scan
 
 
@@ -29,6 +31,7 @@ def to_original_frame(recognition: Recognition, pre: Preprocessed) -> Recognitio
             map_box(pre.to_original, line.box, pre.original_size),
             line.confidence,
             tuple(word(w) for w in line.words),
+            line.cell,
         )
         for line in recognition.lines
     )
@@ -40,6 +43,9 @@ def read_page(
     engine: Engine,
     options: PreprocessOptions | None = None,
 ) -> PageReading:
-    pre = preprocess(image, options or PreprocessOptions(), reader=engine)
-    recognition = engine.recognize(pre.image)
-    return PageReading(pre, recognition, to_original_frame(recognition, pre))
+    options = options or PreprocessOptions()
+    pre = preprocess(image, options, reader=engine)
+    cells = find_cells(pre.rules, options.dpi)
+    page = pre.image if engine.reads_binary else pre.shaded
+    recognition = arrange(engine.recognize(page), cells)
+    return PageReading(pre, cells, recognition, to_original_frame(recognition, pre))

@@ -40,7 +40,9 @@ class PreprocessOptions:
 
 @dataclass(frozen=True, slots=True)
 class Preprocessed:
-    image: np.ndarray  # uint8, single channel
+    image: np.ndarray  # uint8, single channel, black text on white
+    shaded: np.ndarray  # the same page in shades of gray, cleaned just as ``image``
+    rules: np.ndarray  # the table rules erased from ``image``: 255 where one was, same frame
     to_original: Affine  # processed (x, y) -> original scan (x, y)
     original_size: tuple[int, int]  # (width, height) of the scan
     rotation: int  # how the scan was turned, clockwise from upright: 0, 90, 180 or 270
@@ -200,15 +202,17 @@ def normalise_background(gray: np.ndarray, dpi: int) -> np.ndarray:
     return flat
 
 
-def remove_rules(binary: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:
-    """Erase table rules: long thin runs of ink that make the engine drop the text between them."""
+def remove_rules(binary: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
+    """Erase table rules: long thin runs of ink that make the engine drop the text between them.
+
+    Returns the page without them and the mask of what was erased (255), which layout reads
+    the table cells from."""
     ink = 255 - binary
     length = max(20, dpi // 3)  # a third of an inch: longer than any glyph stroke
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
     vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
     rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
-    ruled_pixels = int(np.count_nonzero(rules))
-    return cv2.bitwise_or(binary, rules), ruled_pixels
+    return cv2.bitwise_or(binary, rules), rules
 
 
 def remove_specks_and_blobs(binary: np.ndarray, dpi: int) -> tuple[np.ndarray, int, int]:
@@ -226,8 +230,10 @@ def remove_specks_and_blobs(binary: np.ndarray, dpi: int) -> tuple[np.ndarray, i
     h, w = binary.shape
     x, y, bw, bh, area = (stats[:, i].astype(np.int64) for i in range(5))
     filled = area / np.maximum(bw * bh, 1)
+    # A binder hole is a disc (fill pi/4) a quarter inch across; a glyph blurred into a
+    # lump is smaller, and its strokes leave gaps.
     min_side = int(0.12 * dpi)
-    solid = (filled >= 0.55) & (bw >= min_side) & (bh >= min_side)
+    solid = (filled >= 0.7) & (bw >= 1.5 * min_side) & (bh >= 1.5 * min_side)
     touches_edge = (x == 0) | (y == 0) | (x + bw == w) | (y + bh == h)
     blobs = solid | (touches_edge & (filled >= 0.5) & (area >= min_side * min_side))
     max_speck = max(4, round((dpi / 100) ** 2 * 6))
@@ -357,12 +363,22 @@ def preprocess(
         forward = matrix @ forward
     steps.append(StepRecord("deskew", {"angle_deg": round(skew, 3)}))
 
-    flat = normalise_background(gray, options.dpi)
-    threshold, binary = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    binary, ruled = remove_rules(binary, options.dpi)
-    steps.append(StepRecord("binarize", {"otsu_threshold": float(threshold), "rule_pixels": ruled}))
+    # What is left of the scanner bed (corners of a skewed page) would be Otsu's dark class.
+    flat = normalise_background(paint_scanner_bed(gray), options.dpi)
+    threshold, thresholded = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    binary, rules = remove_rules(thresholded, options.dpi)
+    steps.append(
+        StepRecord(
+            "binarize",
+            {"otsu_threshold": float(threshold), "rule_pixels": int(np.count_nonzero(rules))},
+        )
+    )
     binary, specks, blobs = remove_specks_and_blobs(binary, options.dpi)
     steps.append(StepRecord("clean", {"specks": specks, "blobs": blobs}))
+    # The same clean page in shades of gray, for engines that read faint strokes better from
+    # gray than from what survived the threshold: whatever the clean-up erased, painted paper.
+    erased = cv2.dilate(cv2.bitwise_xor(thresholded, binary), np.ones((3, 3), np.uint8))
+    shaded = np.where(erased > 0, np.uint8(255), flat)
 
     turn = 0
     if reader is not None:
@@ -371,11 +387,14 @@ def preprocess(
         turn, record = decide_turn(binary, candidates, reader, options)
         steps.append(record)
         if turn:
+            rules, shaded = rotate_quarter(rules, turn), rotate_quarter(shaded, turn)
             binary, forward = _turn(binary, turn, forward)
 
     applied = (1 if sideways else 0) + turn
     return Preprocessed(
         image=binary,
+        shaded=shaded,
+        rules=rules,
         to_original=np.linalg.inv(forward),
         original_size=(original_w, original_h),
         rotation=(4 - applied) % 4 * 90,

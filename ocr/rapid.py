@@ -15,10 +15,11 @@ from typing import Any
 import cv2
 import numpy as np
 
-from ocr.engine import join_words
+from ocr.engine import is_cjk
 from ocr.errors import EngineError, EngineUnavailable
+from ocr.layout import line_of, rows_from_words
 from ocr.tesseract import OsdResult
-from ocr.types import Box, Line, Recognition, Word
+from ocr.types import Box, Recognition, Word
 
 
 @lru_cache(maxsize=1)
@@ -38,36 +39,58 @@ def _model() -> Any:
         raise EngineUnavailable(f"PP-OCR models could not be loaded: {exc}") from exc
 
 
-def rows_from_boxes(items: list[tuple[Box, str, float]]) -> tuple[Line, ...]:
-    """Boxes into reading order: rows top to bottom (a box joins a row when it overlaps the
-    row's height by half), boxes left to right within a row; one Line per row."""
-    rows: list[list[tuple[Box, str, float]]] = []
-    for item in sorted(items, key=lambda it: (it[0].y0 + it[0].y1) / 2):
-        box = item[0]
-        if rows:
-            top = min(b.y0 for b, _, _ in rows[-1])
-            bottom = max(b.y1 for b, _, _ in rows[-1])
-            overlap = min(bottom, box.y1) - max(top, box.y0)
-            if overlap >= 0.5 * min(box.height, bottom - top):
-                rows[-1].append(item)
-                continue
-        rows.append([item])
-    lines = []
-    for row in rows:
-        row.sort(key=lambda it: it[0].x0)
-        words = tuple(Word(text, box, score) for box, text, score in row)
-        box = words[0].box
-        for w in words[1:]:
-            box = box.union(w.box)
-        confidence = float(np.mean([w.confidence for w in words]))
-        lines.append(Line(join_words([w.text for w in words]), box, confidence, words))
-    return tuple(lines)
+def split_reading(
+    text: str, columns: list[int], confidences: list[float], column_count: float, box: Box
+) -> list[Word]:
+    """One detected text line as words with their own boxes and confidences.
+
+    Each Chinese character is a word of its own, as tesseract reports them; runs of other
+    characters (digits, Latin, '-', '.') stay whole, broken at spaces and wide gaps. The
+    recogniser emits each character at an output column, and the columns span the line box
+    evenly, so a character's position follows from its column. A detection that runs across
+    a removed table rule (label and value read as one) splits back into its cells this way.
+    """
+    step = box.width / max(column_count, 1e-6)  # pixels per output column
+    gaps = np.diff(columns) if len(columns) > 1 else np.array([])
+    pitch = float(np.median(gaps)) if len(gaps) else float(box.height) / max(step, 1e-6)
+    half = max(1.0, pitch * step / 2)
+    runs: list[list[int]] = []  # indices into text
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            runs.append([])
+            continue
+        joins = (
+            runs
+            and runs[-1]
+            and not is_cjk(ch)
+            and not is_cjk(text[runs[-1][-1]])
+            and columns[i] - columns[runs[-1][-1]] <= 2 * pitch
+        )
+        if joins:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    words = []
+    for run in runs:
+        if not run:
+            continue
+        x0 = box.x0 + (columns[run[0]] + 0.5) * step - half
+        x1 = box.x0 + (columns[run[-1]] + 0.5) * step + half
+        words.append(
+            Word(
+                "".join(text[i] for i in run),
+                Box(max(box.x0, round(x0)), box.y0, min(box.x1, round(x1)), box.y1),
+                float(np.mean([confidences[i] for i in run])),
+            )
+        )
+    return words
 
 
 @dataclass(frozen=True, slots=True)
 class RapidOcrEngine:
     detect_pixels: int = 800_000
     name: str = "rapidocr"
+    reads_binary: bool = False  # trained on photos and scans in gray: faint strokes survive
 
     def recognize(self, image: np.ndarray) -> Recognition:
         model = _model()
@@ -83,18 +106,23 @@ class RapidOcrEngine:
                 return Recognition(self.name, ())
             quads = np.asarray(boxes, dtype=np.float32) / scale
             crops = model.get_crop_img_list(page, quads)
-            texts, _ = model.text_rec(crops)
+            readings, _ = model.text_rec(crops, return_word_box=True)
         except Exception as exc:  # onnxruntime and numpy errors alike: one page fails, not all
             raise EngineError("PP-OCR failed", repr(exc)) from exc
-        items = []
-        for quad, (text, score) in zip(quads, texts, strict=True):
-            text = str(text).strip()
-            if not text:
+        words = []
+        for quad, reading in zip(quads, readings, strict=True):
+            text = str(reading[0])
+            if not text.strip():
                 continue
+            column_count, _, word_columns, _, confidences = reading[2]
+            columns = [int(c) for word in word_columns for c in word]
             x0, y0 = np.floor(quad.min(axis=0)).astype(int)
             x1, y1 = np.ceil(quad.max(axis=0)).astype(int)
-            items.append((Box(int(x0), int(y0), int(x1), int(y1)), text, float(score)))
-        return Recognition(self.name, rows_from_boxes(items))
+            box = Box(int(x0), int(y0), int(x1), int(y1))
+            words += split_reading(
+                text, columns, [float(c) for c in confidences], float(column_count), box
+            )
+        return Recognition(self.name, tuple(line_of(row) for row in rows_from_words(words)))
 
     def detect_flip(self, image: np.ndarray) -> OsdResult | None:
         """PP-OCR has no page-level orientation guess; reading both ways up decides."""

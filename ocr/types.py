@@ -49,6 +49,7 @@ class Line:
     box: Box
     confidence: float  # mean of its words, 0..1
     words: tuple[Word, ...]
+    cell: int | None = None  # index into the page's table cells, when the line is one
 
 
 @dataclass(frozen=True, slots=True)

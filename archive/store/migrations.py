@@ -1,8 +1,8 @@
 """Versioned schema: each migration moves a database one version up, inside a transaction.
 
-Version 1 is the schema as first released and is created from schema.py. When a table changes,
-add a migration with explicit operations and freeze version 1's table list here first, so that
-an old database and a new one end up identical.
+Version 1 is the schema as first released. Tables that have not changed since are created
+from schema.py; a table that has is frozen here as version 1 had it, and a later migration
+changes it with explicit operations, so that an old database and a new one end up identical.
 """
 
 from __future__ import annotations
@@ -10,25 +10,62 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, inspect, select
+from sqlalchemy import (
+    JSON,
+    Column,
+    Connection,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    inspect,
+    select,
+    text,
+)
 
 from archive.store import schema
 
 
-def _v1(conn: Connection) -> None:
-    schema.metadata.create_all(
-        conn,
-        tables=[
-            schema.jobs,
-            schema.documents,
-            schema.pages,
-            schema.job_files,
-            schema.outbox,
-        ],
+def _v1_pages() -> Table:
+    meta = MetaData()
+    Table("documents", meta, Column("id", Integer, primary_key=True))  # for the foreign key
+    return Table(
+        "pages",
+        meta,
+        Column("id", Integer, primary_key=True),
+        Column("document_id", Integer, ForeignKey("documents.id"), nullable=False, index=True),
+        Column("number", Integer, nullable=False),
+        Column("width", Integer, nullable=False),
+        Column("height", Integer, nullable=False),
+        Column("original_image", Text, nullable=False),
+        Column("processed_image", Text, nullable=False),
+        Column("rotation", Integer, nullable=False),
+        Column("skew_deg", Float, nullable=False),
+        Column("engine", String(32), nullable=False),
+        Column("text", Text, nullable=False),
+        Column("mean_confidence", Float, nullable=False),
+        Column("lines", JSON, nullable=False),
+        Column("steps", JSON, nullable=False),
+        UniqueConstraint("document_id", "number"),
     )
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1,)
+def _v1(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[schema.jobs, schema.documents])
+    _v1_pages().create(conn)
+    schema.metadata.create_all(conn, tables=[schema.job_files, schema.outbox])
+
+
+def _v2_page_cells(conn: Connection) -> None:
+    conn.execute(text("ALTER TABLE pages ADD COLUMN cells JSON NOT NULL DEFAULT '[]'"))
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2_page_cells)
 LATEST = len(MIGRATIONS)
 
 

@@ -74,6 +74,8 @@ pages = Table(
     Column("mean_confidence", Float, nullable=False),
     Column("lines", JSON, nullable=False),
     Column("steps", JSON, nullable=False),
+    # Table cells found by layout (since schema version 2): [{row, col, box, box_original}].
+    Column("cells", JSON, nullable=False, server_default="[]"),
     UniqueConstraint("document_id", "number"),
 )
 

@@ -266,6 +266,7 @@ class Store:
                     "mean_confidence": p.mean_confidence,
                     "lines": [asdict(line) for line in p.lines],
                     "steps": p.steps,
+                    "cells": [asdict(cell) for cell in p.cells],
                 }
                 for p in doc.pages
             ],

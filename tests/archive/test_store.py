@@ -6,11 +6,11 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from archive.domain import FileResult, MediaType, NewDocument, Outcome, PageRecord
-from archive.store import Store, StoreError
-from archive.store.migrations import LATEST, current_version
+from archive.store import Store, StoreError, schema
+from archive.store.migrations import LATEST, MIGRATIONS, current_version
 
 
 def _page(number: int) -> PageRecord:
@@ -103,3 +103,42 @@ def test_documents_are_streamed_in_id_order_with_text(store: Store) -> None:
     assert len(streamed) == 450
     assert [d["id"] for d in streamed] == sorted(d["id"] for d in streamed)
     assert streamed[-1]["page_text"] == ["第1页", "第2页"]
+
+
+def test_a_version_1_database_gains_page_cells_and_keeps_its_pages(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/old.db"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        schema.schema_version.create(conn)
+        MIGRATIONS[0](conn)
+        conn.execute(text("insert into schema_version values (1, '2026-01-01')"))
+        conn.execute(
+            text(
+                "insert into jobs (id, started_at, status, pid, host, arguments, ok, skipped,"
+                " failed) values (1, '2026-01-01', 'done', 1, 'h', '{}', 1, 0, 0)"
+            )
+        )
+        conn.execute(
+            text(
+                "insert into documents values (1, :sha, 'a.pdf', '/a.pdf', 'o/a.pdf',"
+                " 'application/pdf', 10, 1, 1, '2026-01-01')"
+            ),
+            {"sha": "c" * 64},
+        )
+        conn.execute(
+            text(
+                "insert into pages (document_id, number, width, height, original_image,"
+                " processed_image, rotation, skew_deg, engine, text, mean_confidence, lines,"
+                " steps) values (1, 1, 10, 10, 'o', 'p', 0, 0, 'tesseract', '旧页', 0.9,"
+                " '[]', '[]')"
+            )
+        )
+    engine.dispose()
+    store = Store.open(url)
+    [page] = store.pages_of(1)
+    assert page["text"] == "旧页" and page["cells"] == []
+    job = store.start_job({})
+    store.save_documents(job, [_doc("d" * 64, [_page(1)])])
+    with store.engine.connect() as conn:
+        assert current_version(conn) == LATEST
+    store.close()

@@ -55,6 +55,10 @@ def test_a_batch_lands_whole_with_text_boxes_and_images(
                 x0, y0, x1, y1 = line["box_original"]
                 assert 0 <= x0 < x1 <= page["width"] and 0 <= y0 < y1 <= page["height"]
                 assert all(0 <= w["confidence"] <= 1 for w in line["words"])
+                assert line["cell"] is None or 0 <= line["cell"] < len(page["cells"])
+            boxed = [i for i in page_truth["items"] if i["role"] in ("label", "value")]
+            in_table = page_truth["kind"].startswith("form")
+            assert len(page["cells"]) == (len(boxed) if in_table else 0)
 
 
 def test_rotated_and_skewed_pages_are_straightened(

@@ -101,9 +101,10 @@ def test_rules_and_binder_holes_are_erased_but_glyph_strokes_stay() -> None:
     binary[100:103, 20:380] = 0  # a table rule
     cv2.circle(binary, (40, 300), 14, 0, -1)  # a binder hole, 0.28 in at 100 dpi
     binary[200:215, 200:202] = 0  # a short stroke of a glyph
-    no_rules, ruled = remove_rules(binary, DPI)
+    no_rules, rules = remove_rules(binary, DPI)
     cleaned, _, blobs = remove_specks_and_blobs(no_rules, DPI)
-    assert blobs == 1 and ruled > 0
+    assert blobs == 1
+    assert rules[101, 200] == 255 and rules[207, 200] == 0
     assert cleaned[101, 200] == 255 and cleaned[300, 40] == 255
     assert cleaned[207, 200] == 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -9,22 +10,22 @@ from PIL import Image, ImageDraw
 
 from ocr.engine import make_engine
 from ocr.preprocess import PreprocessOptions, preprocess
-from ocr.rapid import RapidOcrEngine, rows_from_boxes
+from ocr.rapid import RapidOcrEngine, split_reading
 from ocr.types import Box
 from scripts.samplegen.render import font
 
 
-def test_boxes_are_grouped_into_rows_and_read_left_to_right() -> None:
-    items = [
-        (Box(300, 102, 400, 130), "张三", 0.9),
-        (Box(10, 100, 100, 128), "姓名", 0.8),
-        (Box(10, 200, 100, 228), "性别", 0.7),
-        (Box(300, 205, 340, 230), "男", 0.6),
-    ]
-    lines = rows_from_boxes(items)
-    assert [line.text for line in lines] == ["姓名张三", "性别男"]
-    assert lines[0].box == Box(10, 100, 400, 130)
-    assert abs(lines[1].confidence - 0.65) < 1e-9
+def test_a_line_read_across_a_removed_rule_splits_at_each_character() -> None:
+    # "退出现役时间2009-04": six Chinese characters, then a date, 100 output columns over 500 px.
+    text = "退出现役时间 2009-04"
+    columns = [2, 10, 18, 26, 34, 42, 48, 54, 57, 60, 63, 66, 69, 72]
+    confidences = [0.9] * 6 + [1.0] + [0.8] * 7
+    words = split_reading(text, columns, confidences, 100, Box(100, 10, 600, 40))
+    assert [w.text for w in words] == [*"退出现役时间", "2009-04"]
+    assert all(a.box.x1 <= b.box.x0 + 5 for a, b in itertools.pairwise(words))
+    assert words[0].box.x0 >= 100 and words[-1].box.x1 <= 600
+    assert words[-1].box.x0 > 100 + 5 * 48 and abs(words[-1].confidence - 0.8) < 1e-9
+    assert all(w.box.y0 == 10 and w.box.y1 == 40 for w in words)
 
 
 def test_models_ship_inside_the_installed_package() -> None:

@@ -1,0 +1,124 @@
+"""Layout: the cells of ruled tables, and the reading order of what the engine read.
+
+Cells are found from the rules preprocessing took off the page: the paper enclosed by rules,
+away from the page edge, and rectangular. Reading order then follows the grid (rows top to
+bottom, cells left to right, so a label comes before its value) with each cell's words kept
+together as one line; text outside any table is read in rows, top to bottom.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ocr.engine import join_words
+from ocr.types import Box, Line, Recognition, Word
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    box: Box  # the paper inside the cell's rules, on the processed image
+    row: int  # grid row of the cell's top edge, 0-based over the page
+    col: int  # grid column of the cell's left edge
+
+
+def _cluster(values: list[int], tolerance: int) -> dict[int, int]:
+    """Each value -> index of its cluster, clusters in ascending order (gaps > tolerance)."""
+    index: dict[int, int] = {}
+    previous: int | None = None
+    current = -1
+    for v in sorted(set(values)):
+        if previous is None or v - previous > tolerance:
+            current += 1
+        index[v] = current
+        previous = v
+    return index
+
+
+def find_cells(rules: np.ndarray, dpi: int) -> tuple[Cell, ...]:
+    """Cells of the ruled tables on a page, in reading order, from its rule mask (ink = 255)."""
+    # Rules broken by fading or a scan dropout would merge two cells: bridge short gaps.
+    gap = max(3, dpi // 25) | 1  # odd: a centred kernel moves no edge
+    closed = cv2.morphologyEx(rules, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
+    closed = cv2.morphologyEx(closed, cv2.MORPH_CLOSE, np.ones((gap, 1), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(cv2.bitwise_not(closed), connectivity=4)
+    h, w = rules.shape
+    min_w, min_h = max(8, int(0.15 * dpi)), max(6, int(0.1 * dpi))
+    boxes = []
+    for i in range(1, count):
+        x, y, bw, bh, area = (int(v) for v in stats[i])
+        if x == 0 or y == 0 or x + bw == w or y + bh == h:
+            continue  # the paper around the tables, not a cell
+        if bw < min_w or bh < min_h or area < 0.8 * bw * bh or bw * bh > 0.5 * w * h:
+            continue  # a sliver between double rules, a glyph's counter, or not a rectangle
+        boxes.append(Box(x, y, x + bw, y + bh))
+    tolerance = max(2, dpi // 20)
+    rows = _cluster([b.y0 for b in boxes], tolerance)
+    cols = _cluster([b.x0 for b in boxes], tolerance)
+    cells = [Cell(b, rows[b.y0], cols[b.x0]) for b in boxes]
+    return tuple(sorted(cells, key=lambda c: (c.row, c.col)))
+
+
+def rows_from_words(words: list[Word]) -> list[list[Word]]:
+    """Words into rows top to bottom (a word joins a row when it overlaps the row's height by
+    half), left to right within a row."""
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.box.y0 + w.box.y1) / 2):
+        if rows:
+            top = min(w.box.y0 for w in rows[-1])
+            bottom = max(w.box.y1 for w in rows[-1])
+            overlap = min(bottom, word.box.y1) - max(top, word.box.y0)
+            if overlap >= 0.5 * min(word.box.height, bottom - top):
+                rows[-1].append(word)
+                continue
+        rows.append([word])
+    for row in rows:
+        row.sort(key=lambda w: w.box.x0)
+    return rows
+
+
+def line_of(words: list[Word], cell: int | None = None) -> Line:
+    box = words[0].box
+    for w in words[1:]:
+        box = box.union(w.box)
+    confidence = float(np.mean([w.confidence for w in words]))
+    return Line(join_words([w.text for w in words]), box, confidence, tuple(words), cell)
+
+
+def _cell_of(word: Word, cells: tuple[Cell, ...]) -> int | None:
+    cx, cy = (word.box.x0 + word.box.x1) / 2, (word.box.y0 + word.box.y1) / 2
+    for i, cell in enumerate(cells):
+        b = cell.box
+        if b.x0 <= cx < b.x1 and b.y0 <= cy < b.y1:
+            return i
+    return None
+
+
+def arrange(recognition: Recognition, cells: tuple[Cell, ...]) -> Recognition:
+    """The engine's words in reading order: one line per table cell, in grid order, and rows of
+    free text around the tables, everything sorted top to bottom."""
+    if not cells:
+        return recognition
+    in_cell: dict[int, list[Word]] = {}
+    free: list[Word] = []
+    for line in recognition.lines:
+        for word in line.words:
+            index = _cell_of(word, cells)
+            if index is None:
+                free.append(word)
+            else:
+                in_cell.setdefault(index, []).append(word)
+    # Blocks to sort: each grid row of cells, each row of free text; keyed by their top.
+    grid_rows: dict[int, tuple[int, list[Line]]] = {}
+    for index in sorted(in_cell, key=lambda i: (cells[i].row, cells[i].col)):
+        cell = cells[index]
+        words = [w for row in rows_from_words(in_cell[index]) for w in row]
+        _, lines = grid_rows.setdefault(cell.row, (cell.box.y0, []))
+        lines.append(line_of(words, index))
+    blocks = list(grid_rows.values())
+    for row in rows_from_words(free):
+        blocks.append((min(w.box.y0 for w in row), [line_of(row)]))
+    blocks.sort(key=lambda block: block[0])
+    return Recognition(recognition.engine, tuple(line for _, lines in blocks for line in lines))
