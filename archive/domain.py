@@ -90,6 +90,38 @@ class PageRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where a value was read: page (1-based), box on the original page image, text as read."""
+
+    page: int
+    box: list[int]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """Another value for the same field, read elsewhere in the document."""
+
+    value: str | None
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedField:
+    """One key field as the machine read it; a person's correction is kept beside it, never
+    over it."""
+
+    key: str
+    value: str | None  # normalised (DESIGN field table); None when not found
+    confidence: float  # 0..1: OCR confidence of the value, lowered by failed checks
+    needs_review: bool
+    evidence: Evidence | None
+    reasons: list[str] = field(default_factory=list)  # why it needs review, for staff
+    repair: str | None = None  # what was changed from the text as read, and on what proof
+    alternatives: list[Alternative] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
 class NewDocument:
     sha256: str
     source_name: str  # the file name as uploaded
@@ -98,6 +130,7 @@ class NewDocument:
     media_type: MediaType
     size_bytes: int
     pages: list[PageRecord] = field(default_factory=list)
+    fields: list[ExtractedField] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

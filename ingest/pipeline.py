@@ -20,11 +20,19 @@ from typing import Protocol
 
 import structlog
 
-from archive.domain import FileResult, MediaType, NewDocument, Outcome, PageRecord
+from archive.domain import (
+    ExtractedField,
+    FileResult,
+    MediaType,
+    NewDocument,
+    Outcome,
+    PageRecord,
+)
 from archive.settings import Settings
 from archive.store import Store
 from ingest import filetype, intake
 from ingest.errors import FailureInfo, IngestError
+from ingest.extract.extractor import extract
 from ingest.scans import ScanLimits, inspect
 from ingest.worker import PageDone, PageTask, init_worker, process_page
 
@@ -103,6 +111,16 @@ class IngestReport:
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for r in self.results if r.outcome is outcome)
+
+
+def _extract(pages: list[PageRecord], source: str) -> list[ExtractedField]:
+    """The document's fields. A fault in the extractor must not cost the document its OCR:
+    it is stored without fields, and `archive extract --all` reads them later."""
+    try:
+        return extract(pages)
+    except Exception:
+        log.exception("extract.failed", source=source)
+        return []
 
 
 def _failed(c: intake.Candidate, info: FailureInfo, sha: str | None = None) -> FileResult:
@@ -351,6 +369,7 @@ class IngestRun:
         plan.pages[page.number] = page.record
         if len(plan.pages) == plan.page_count:
             c = plan.candidate
+            pages = [plan.pages[n] for n in sorted(plan.pages)]
             doc = NewDocument(
                 sha256=plan.sha256,
                 source_name=c.source_name,
@@ -358,7 +377,8 @@ class IngestRun:
                 original_path=str(plan.original_rel),
                 media_type=plan.media,
                 size_bytes=plan.size,
-                pages=[plan.pages[n] for n in sorted(plan.pages)],
+                pages=pages,
+                fields=_extract(pages, c.source_name),
             )
             ready.append((doc, FileResult(str(c.path), c.source_name, Outcome.OK, plan.sha256)))
             plan.pages = {}  # the document owns them now

@@ -110,6 +110,9 @@ SPLITS: dict[str, Callable[[Outcome], bool]] = {
     "rotated 90/180/270": lambda o: o.job.quarter_turns != 0,
     "upright": lambda o: o.job.quarter_turns == 0,
     "clean": lambda o: o.job.level == "clean",
+    # Only degraded pages are turned, most of them heavy ones: compare like with like.
+    "heavy, rotated": lambda o: o.job.level == "heavy" and o.job.quarter_turns != 0,
+    "heavy, upright": lambda o: o.job.level == "heavy" and o.job.quarter_turns == 0,
 }
 
 

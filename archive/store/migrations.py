@@ -65,7 +65,11 @@ def _v2_page_cells(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE pages ADD COLUMN cells JSON NOT NULL DEFAULT '[]'"))
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2_page_cells)
+def _v3_fields(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[schema.fields, schema.field_corrections])
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2_page_cells, _v3_fields)
 LATEST = len(MIGRATIONS)
 
 

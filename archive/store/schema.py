@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -77,6 +78,42 @@ pages = Table(
     # Table cells found by layout (since schema version 2): [{row, col, box, box_original}].
     Column("cells", JSON, nullable=False, server_default="[]"),
     UniqueConstraint("document_id", "number"),
+)
+
+# What the extractor read (since schema version 3): one row per document and field, replaced
+# whenever extraction re-runs over the stored OCR.
+fields = Table(
+    "fields",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False),
+    Column("key", String(32), nullable=False),
+    Column("value", Text),
+    Column("confidence", Float, nullable=False),
+    Column("needs_review", Boolean, nullable=False),
+    Column("page", Integer),
+    Column("bbox", JSON),
+    Column("raw_text", Text),
+    Column("reasons", JSON, nullable=False),
+    Column("repair", Text),
+    Column("alternatives", JSON, nullable=False),
+    Column("extracted_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("document_id", "key"),
+)
+
+# A person's corrections and confirmations (since schema version 3): appended, never changed,
+# so the machine's value and every earlier correction stay on record.
+field_corrections = Table(
+    "field_corrections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False, index=True),
+    Column("key", String(32), nullable=False),
+    Column("value", Text),
+    Column("machine_value", Text),  # what the machine had read when the person acted
+    Column("corrected_by", String(255), nullable=False),
+    Column("corrected_at", DateTime(timezone=True), nullable=False),
+    Column("note", Text),
 )
 
 job_files = Table(

@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from archive.domain import DocumentRef, FileResult, NewDocument, Outcome
-from archive.store import schema
+from archive.domain import DocumentRef, ExtractedField, FileResult, NewDocument, Outcome, PageRecord
+from archive.store import fields, schema
 from archive.store.migrations import migrate
 
 
@@ -271,6 +271,7 @@ class Store:
                 for p in doc.pages
             ],
         )
+        fields.replace_fields(conn, doc_id, doc.fields, now)
         conn.execute(
             schema.outbox.insert().values(document_id=doc_id, operation="upsert", created_at=now)
         )
@@ -309,6 +310,45 @@ class Store:
                         item["page_text"] = texts.get(doc.id, [])
                     yield item
                 last_id = batch[-1].id
+
+    def page_records(self, document_id: int) -> list[PageRecord]:
+        """A document's pages as the OCR stage left them: what extraction re-reads."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(schema.pages)
+                .where(schema.pages.c.document_id == document_id)
+                .order_by(schema.pages.c.number)
+            ).all()
+        return [fields.page_record(r) for r in rows]
+
+    def document_ids(self) -> list[int]:
+        with self.engine.connect() as conn:
+            return [
+                int(i)
+                for i in conn.execute(
+                    select(schema.documents.c.id).order_by(schema.documents.c.id)
+                ).scalars()
+            ]
+
+    def replace_fields(self, extracted: dict[int, list[ExtractedField]]) -> None:
+        """New machine readings for documents, and their index updates, in one transaction;
+        a person's corrections stay as they are."""
+        now = _now()
+        try:
+            with self.engine.begin() as conn:
+                for document_id, found in extracted.items():
+                    fields.replace_fields(conn, document_id, found, now)
+                    conn.execute(
+                        schema.outbox.insert().values(
+                            document_id=document_id, operation="upsert", created_at=now
+                        )
+                    )
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not save fields of {len(extracted)} documents: {exc}") from exc
+
+    def machine_fields(self, document_id: int) -> list[ExtractedField]:
+        with self.engine.connect() as conn:
+            return fields.machine_fields(conn, [document_id]).get(document_id, [])
 
     def pages_of(self, document_id: int) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:

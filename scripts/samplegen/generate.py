@@ -16,6 +16,7 @@ from scripts.samplegen.render import (
     RenderedPage,
     render_appraisal,
     render_approval,
+    render_card_form,
     render_collect_form,
     render_register_form,
 )
@@ -37,7 +38,14 @@ def _render_pages(v: Veteran, rng: random.Random, dpi: int, multi_page: bool) ->
     filler = rng.random()
     hand = filler < 0.35
     value_face = "kai" if hand else (form_face if filler < 0.65 else rng.choice(FACES))
-    render_form = render_register_form if rng.random() < 0.5 else render_collect_form
+    roll = rng.random()
+    render_form = (
+        render_register_form
+        if roll < 0.4
+        else render_collect_form
+        if roll < 0.8
+        else render_card_form
+    )
     pages = [render_form(v, rng, dpi, (form_face, value_face), hand)]
     if multi_page:
         text_face = rng.choice(FACES)

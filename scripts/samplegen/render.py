@@ -247,6 +247,25 @@ def render_collect_form(
     return page
 
 
+def render_card_form(
+    v: Veteran, rng: random.Random, dpi: int, faces: tuple[str, str], hand: bool
+) -> RenderedPage:
+    """退役军人登记卡: three fields a band, labels in one row and their values in the row below."""
+    canvas, page, bottom = _form_page("form_card", "退役军人登记卡", rng, dpi, faces, hand)
+    keys = list(LABELS)
+    rows = []
+    for start in range(0, len(keys), 3):
+        labels, values = [], []
+        for key in keys[start : start + 3]:
+            printed, truth = _field_value(v, key, rng)
+            page.fields[key] = truth
+            labels.append(Cell(_label(key, rng), 1, "label", key))
+            values.append(Cell(printed, 1, "value", key))
+        rows += [labels, values]
+    _draw_table(canvas, page, rows, bottom + canvas.px(30), [1 / 3] * 3, faces, hand)
+    return page
+
+
 def _paragraph(
     canvas: Canvas,
     page: RenderedPage,

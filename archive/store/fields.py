@@ -1,0 +1,118 @@
+"""Rows of the fields and field_corrections tables <-> domain types."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, select
+
+from archive.domain import (
+    Alternative,
+    CellRecord,
+    Evidence,
+    ExtractedField,
+    LineRecord,
+    PageRecord,
+    WordRecord,
+)
+from archive.store import schema
+
+
+def field_rows(
+    document_id: int, fields: list[ExtractedField], at: datetime
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "document_id": document_id,
+            "key": f.key,
+            "value": f.value,
+            "confidence": f.confidence,
+            "needs_review": f.needs_review,
+            "page": f.evidence.page if f.evidence else None,
+            "bbox": f.evidence.box if f.evidence else None,
+            "raw_text": f.evidence.text if f.evidence else None,
+            "reasons": f.reasons,
+            "repair": f.repair,
+            "alternatives": [asdict(a) for a in f.alternatives],
+            "extracted_at": at,
+        }
+        for f in fields
+    ]
+
+
+def field_from_row(row: Any) -> ExtractedField:
+    evidence = (
+        Evidence(row.page, list(row.bbox), row.raw_text or "") if row.page is not None else None
+    )
+    return ExtractedField(
+        key=row.key,
+        value=row.value,
+        confidence=row.confidence,
+        needs_review=bool(row.needs_review),
+        evidence=evidence,
+        reasons=list(row.reasons),
+        repair=row.repair,
+        alternatives=[Alternative(a["value"], Evidence(**a["evidence"])) for a in row.alternatives],
+    )
+
+
+def replace_fields(
+    conn: Connection, document_id: int, fields: list[ExtractedField], at: datetime
+) -> None:
+    conn.execute(delete(schema.fields).where(schema.fields.c.document_id == document_id))
+    if fields:
+        conn.execute(schema.fields.insert(), field_rows(document_id, fields, at))
+
+
+def machine_fields(conn: Connection, document_ids: list[int]) -> dict[int, list[ExtractedField]]:
+    out: dict[int, list[ExtractedField]] = {}
+    for row in conn.execute(
+        select(schema.fields)
+        .where(schema.fields.c.document_id.in_(document_ids))
+        .order_by(schema.fields.c.document_id, schema.fields.c.id)
+    ):
+        out.setdefault(row.document_id, []).append(field_from_row(row))
+    return out
+
+
+def latest_corrections(conn: Connection, document_ids: list[int]) -> dict[tuple[int, str], Any]:
+    """(document, key) -> the latest correction row."""
+    latest: dict[tuple[int, str], Any] = {}
+    for row in conn.execute(
+        select(schema.field_corrections)
+        .where(schema.field_corrections.c.document_id.in_(document_ids))
+        .order_by(schema.field_corrections.c.id)
+    ):
+        latest[(row.document_id, row.key)] = row
+    return latest
+
+
+def page_record(row: Any) -> PageRecord:
+    lines = [
+        LineRecord(
+            line["text"],
+            line["confidence"],
+            line["box"],
+            line["box_original"],
+            [WordRecord(**w) for w in line["words"]],
+            line.get("cell"),
+        )
+        for line in row.lines
+    ]
+    return PageRecord(
+        number=row.number,
+        width=row.width,
+        height=row.height,
+        original_image=row.original_image,
+        processed_image=row.processed_image,
+        rotation=row.rotation,
+        skew_deg=row.skew_deg,
+        engine=row.engine,
+        text=row.text,
+        mean_confidence=row.mean_confidence,
+        lines=lines,
+        steps=list(row.steps),
+        cells=[CellRecord(**c) for c in row.cells],
+    )

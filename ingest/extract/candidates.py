@@ -1,0 +1,168 @@
+"""Where values are on a page: the cell beside or below a label, a label and value on one line,
+and sentences of running text. Each candidate keeps the words it was read from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from archive.domain import CellRecord, PageRecord, WordRecord
+from ingest.extract.normalize import fold
+from ingest.extract.spec import SEPARATORS, FieldSpec
+
+_SEPARATOR_CHARS = set(SEPARATORS.strip("[]"))
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    key: str
+    raw: str  # as read, width folded
+    page: int
+    words: tuple[WordRecord, ...]  # the words the value was read from
+    source: str  # "table" | "line" | "sentence"
+
+    @property
+    def box(self) -> list[int]:
+        """The value's box on the original page image."""
+        boxes = [w.box_original for w in self.words]
+        return [
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        ]
+
+    @property
+    def ocr_confidence(self) -> float:
+        """The least sure character decides: one misread digit makes the value wrong."""
+        return min(w.confidence for w in self.words)
+
+
+def _strip_separators(text: str) -> str:
+    return text.strip("".join(_SEPARATOR_CHARS))
+
+
+def label_key(text: str, specs: tuple[FieldSpec, ...]) -> str | None:
+    """The field whose label ``text`` is: exactly, or within one misread character for labels
+    of three or more characters when exactly one field is that close."""
+    text = _strip_separators(fold(text))
+    if not text:
+        return None
+    for spec in specs:
+        if text in spec.labels:
+            return spec.key
+    near = {
+        spec.key
+        for spec in specs
+        for label in spec.labels
+        if len(label) >= 3 and Levenshtein.distance(text, label) <= 1
+    }
+    return near.pop() if len(near) == 1 else None
+
+
+def _label_prefix(text: str, specs: tuple[FieldSpec, ...]) -> tuple[str, int] | None:
+    """(field, length of the label) when ``text`` starts with a label and a separator."""
+    best: tuple[str, int] | None = None
+    for spec in specs:
+        for label in spec.labels:
+            rest = text[len(label) :]
+            labelled = text.startswith(label) and rest[:1] in _SEPARATOR_CHARS and len(rest) > 1
+            if labelled and (best is None or len(label) > best[1]):
+                best = (spec.key, len(label) + 1)
+    return best
+
+
+def _chars(words: list[WordRecord]) -> list[tuple[str, WordRecord]]:
+    """Each folded character with the word it came from."""
+    return [(ch, w) for w in words for ch in fold(w.text)]
+
+
+def _words_of(chars: list[tuple[str, WordRecord]]) -> tuple[WordRecord, ...]:
+    seen: dict[int, WordRecord] = {}
+    for _, w in chars:
+        seen.setdefault(id(w), w)
+    return tuple(seen.values())
+
+
+def _value_cell(label: CellRecord, cells: list[CellRecord], labels: set[int]) -> int | None:
+    """The value of a label cell: the next cell to its right in its row, unless that is itself
+    a label (a form with labels above values); then the cell below it."""
+    right = [i for i, c in enumerate(cells) if c.row == label.row and c.col > label.col]
+    if right:
+        nearest = min(right, key=lambda i: cells[i].col)
+        if nearest not in labels:
+            return nearest
+    x0, _, x1, y1 = label.box
+    below = [
+        i
+        for i, c in enumerate(cells)
+        if c.row > label.row
+        and min(x1, c.box[2]) - max(x0, c.box[0]) > 0.5 * (x1 - x0)
+        and c.box[1] >= y1 - 10
+    ]
+    return min(below, key=lambda i: cells[i].row) if below else None
+
+
+def table_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Candidate]:
+    words_in: dict[int, list[WordRecord]] = {}
+    for line in page.lines:
+        if line.cell is not None:
+            words_in.setdefault(line.cell, []).extend(line.words)
+    texts = {i: "".join(fold(w.text) for w in ws) for i, ws in words_in.items()}
+    keys = {i: label_key(t, specs) for i, t in texts.items()}
+    labels = {i for i, key in keys.items() if key is not None}
+    found = []
+    for i, key in keys.items():
+        if key is None:
+            continue
+        target = _value_cell(page.cells[i], page.cells, labels)
+        if target is None or target in labels:
+            continue
+        value_words = words_in.get(target, [])
+        chars = _chars(value_words)
+        if chars:
+            raw = "".join(ch for ch, _ in chars)
+            found.append(Candidate(key, raw, page.number, _words_of(chars), "table"))
+    for i, text in texts.items():  # "姓名：张三" in one cell
+        prefix = None if keys[i] else _label_prefix(text, specs)
+        if prefix is not None:
+            chars = _chars(words_in[i])[prefix[1] :]
+            raw = "".join(ch for ch, _ in chars)
+            found.append(Candidate(prefix[0], raw, page.number, _words_of(chars), "table"))
+    return found
+
+
+def text_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Candidate]:
+    """Lines outside tables: "label：value" lines, and the sentences of fields.toml, matched
+    across line breaks (a printed line may break inside a value or a cue word)."""
+    found = []
+    stream: list[tuple[str, WordRecord]] = []
+    line_starts = []
+    for line in page.lines:
+        if line.cell is not None:
+            continue
+        chars = _chars(line.words)
+        prefix = _label_prefix("".join(ch for ch, _ in chars), specs)
+        if prefix is not None:
+            value = chars[prefix[1] :]
+            raw = "".join(ch for ch, _ in value)
+            found.append(Candidate(prefix[0], raw, page.number, _words_of(value), "line"))
+        line_starts.append(len(stream))
+        stream += chars
+    text = "".join(ch for ch, _ in stream)
+    for spec in specs:
+        for sentence in spec.sentences:
+            if sentence.at_line_start:
+                matches = [m for i in line_starts if (m := sentence.pattern.match(text, i))]
+            else:
+                matches = list(sentence.pattern.finditer(text))
+            for match in matches:
+                span = stream[match.start("v") : match.end("v")]
+                raw = "".join(ch for ch, _ in span)
+                found.append(Candidate(spec.key, raw, page.number, _words_of(span), "sentence"))
+    return found
+
+
+def page_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Candidate]:
+    return table_candidates(page, specs) + text_candidates(page, specs)

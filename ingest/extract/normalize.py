@@ -1,0 +1,83 @@
+"""Text normalisers: width folding and the date forms seen on veterans' papers, to ISO."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
+
+
+def fold(text: str) -> str:
+    """Full-width letters, digits and punctuation to half-width (NFKC), whitespace removed."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if not ch.isspace())
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDate:
+    year: int
+    month: int
+    day: int | None
+    two_digit_year: bool  # "85年3月": the century is a guess the validator may revise
+
+    def iso(self) -> str:
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def in_century(self, century: int) -> ParsedDate:
+        return ParsedDate(century + self.year % 100, self.month, self.day, self.two_digit_year)
+
+
+def _hanzi_number(text: str) -> int | None:
+    """一九八五 -> 1985 (digit by digit); 十二 / 二十三 / 三十 -> 12 / 23 / 30."""
+    if not text:
+        return None
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        t = _CN_DIGITS.get(tens, -1) if tens else 1
+        u = _CN_DIGITS.get(units, -1) if units else 0
+        return None if t < 0 or u < 0 or len(tens) > 1 or len(units) > 1 else t * 10 + u
+    digits = [_CN_DIGITS.get(c) for c in text]
+    if any(d is None for d in digits):
+        return None
+    return int("".join(str(d) for d in digits))
+
+
+def _number(text: str) -> int | None:
+    return int(text) if text.isdigit() else _hanzi_number(text)
+
+
+_HAN = "〇一二三四五六七八九十零○O"
+# Year, month and optional day, separated by 年月日, dots, dashes or slashes.
+_PARTS = re.compile(
+    rf"^(?P<y>\d{{4}}|\d{{2}}|[{_HAN}]{{2,4}})[年.\-/](?P<m>\d{{1,2}}|[{_HAN}]{{1,3}})月?"
+    rf"(?:[.\-/]?(?P<d>\d{{1,2}}|[{_HAN}]{{1,3}})日?)?$"
+)
+
+
+def parse_date(text: str, pivot: int = 30) -> ParsedDate | None:
+    """A date as printed (1985年3月, 1985.03, 1985-03-12, 一九八五年三月, 85年3月) or None.
+
+    A two-digit year at or below ``pivot`` is read as 20yy, above it as 19yy.
+    """
+    m = _PARTS.match(fold(text))
+    if m is None:
+        return None
+    year, month = _number(m["y"]), _number(m["m"])
+    day = _number(m["d"]) if m["d"] else None
+    if year is None or month is None or not 1 <= month <= 12:
+        return None
+    two_digit = len(m["y"]) == 2
+    if two_digit:
+        year += 2000 if year <= pivot else 1900
+    elif year < 1000:
+        return None
+    if day is not None:
+        try:
+            date(year, month, day)
+        except ValueError:
+            return None
+    return ParsedDate(year, month, day, two_digit)

@@ -1,0 +1,74 @@
+"""One value as read -> its normalised form, whether it is valid, and why not."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import Levenshtein
+
+from ingest.extract import idcard
+from ingest.extract.normalize import ParsedDate, fold, parse_date
+from ingest.extract.spec import FieldSpec
+
+_CJK = r"[\u4e00-\u9fff]"
+_NAME = re.compile(rf"^{_CJK}{{2,4}}$|^{_CJK}+·{_CJK}+$")
+_UNIT = re.compile(
+    r"^(?:中国人民解放军|中国人民武装警察部队)?\d{5}部队$"
+    r"|^第\d{1,3}集团军(?:\d{1,3}师)?(?:\d{1,3}[旅团])?(?:\d{1,3}营)?$"
+)
+# A letter between digits ("3001C008") is almost always a misread digit.
+_LETTER_IN_DIGITS = re.compile(r"\d[A-Za-z]\d|\d[A-Za-z]$|^[A-Za-z]\d")
+_TRAILING = "，,。.；;：:、"
+
+
+@dataclass
+class Normalised:
+    value: str | None
+    valid: bool
+    reasons: list[str] = field(default_factory=list)
+    repair: str | None = None
+    date: ParsedDate | None = None
+
+
+def _choice(raw: str, spec: FieldSpec) -> Normalised:
+    if raw in spec.values:
+        return Normalised(raw, True)
+    near = [v for v in spec.values if Levenshtein.distance(raw, v) <= 1]
+    if len(near) == 1 and len(near[0]) >= 2:
+        return Normalised(near[0], True, repair=f"“{raw}”按词表改为“{near[0]}”（唯一相差一字）")
+    return Normalised(raw, False, [f"“{raw}”不在{spec.key}的词表中"])
+
+
+def normalise(raw: str, spec: FieldSpec) -> Normalised:
+    """Normalise one value read for ``spec``; checks that need other fields come later."""
+    raw = fold(raw).strip(_TRAILING)
+    if not raw:
+        return Normalised(None, False, ["值为空"])
+    kind = spec.kind
+    if kind == "name":
+        ok = bool(_NAME.match(raw))
+        return Normalised(raw, ok, [] if ok else [f"“{raw}”不像姓名"])
+    if kind == "gender":
+        ok = raw in ("男", "女")
+        return Normalised(raw, ok, [] if ok else [f"性别“{raw}”应为男或女"])
+    if kind == "date":
+        parsed = parse_date(raw)
+        if parsed is None:
+            return Normalised(raw, False, [f"“{raw}”不是可识别的日期"])
+        return Normalised(parsed.iso(), True, date=parsed)
+    if kind == "id":
+        number = idcard.clean(raw)
+        problems = idcard.problems(number)
+        return Normalised(number, not problems, [f"身份证号{p}" for p in problems])
+    if kind == "unit":
+        ok = bool(_UNIT.match(raw))
+        return Normalised(raw, ok, [] if ok else [f"部队番号“{raw}”格式不符"])
+    if kind == "choice":
+        return _choice(raw, spec)
+    reasons = []
+    if spec.pattern is not None and not spec.pattern.match(raw):
+        reasons.append(f"“{raw}”格式不符")
+    if _LETTER_IN_DIGITS.search(raw):
+        reasons.append(f"“{raw}”的数字中夹有字母，可能误识")
+    return Normalised(raw, not reasons, reasons)

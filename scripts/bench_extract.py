@@ -1,0 +1,170 @@
+"""Field extraction benchmark on generated files the tests do not use (a script, not a test).
+
+    .venv/bin/python -m scripts.bench_extract [--files 60] [--seed 2002] [--dpi 200]
+                                              [--work DIR] [--reuse]
+
+Generates --files veterans' files (every format and degradation level), ingests them with the
+default engine, and compares every extracted field with the truth: accuracy per field and
+overall; of the wrong values, the share flagged for review; of the flagged, the share really
+wrong. With --reuse and an existing --work, the stored OCR is extracted again without
+re-OCR (as `archive extract --all` does), for quick turns on the extractor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from archive.domain import FIELD_KEYS, ExtractedField
+from archive.settings import Settings
+from archive.store import Store
+from ingest.extract.extractor import extract
+from ingest.pipeline import IngestOptions, IngestRun
+from scripts.samplegen.generate import generate
+
+
+def expected_fields(truth: dict[str, Any]) -> dict[str, str | None]:
+    """What a reader can recover from the pages: each field as printed, the most precise date
+    where one page gives the day and another only the month."""
+    best: dict[str, str | None] = dict.fromkeys(FIELD_KEYS)
+    for page in truth["pages"]:
+        for key, value in page["fields"].items():
+            current = best[key]
+            if current is None or len(value) > len(current):
+                best[key] = value
+    return best
+
+
+@dataclass
+class Tally:
+    right: int = 0
+    wrong: int = 0
+    wrong_flagged: int = 0
+    right_flagged: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    def add(self, ok: bool, flagged: bool, example: str) -> None:
+        if ok:
+            self.right += 1
+            self.right_flagged += flagged
+        else:
+            self.wrong += 1
+            self.wrong_flagged += flagged
+            if len(self.examples) < 4:
+                self.examples.append(example)
+
+    @property
+    def total(self) -> int:
+        return self.right + self.wrong
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{a / b:.1%}" if b else "-"
+
+
+def compare(
+    found: dict[str, list[ExtractedField]], truths: dict[str, dict[str, Any]]
+) -> dict[str, Tally]:
+    tallies = {k: Tally() for k in FIELD_KEYS}
+    for source, fields in found.items():
+        want = expected_fields(truths[source])
+        for f in fields:
+            expected = want[f.key]
+            ok = f.value == expected
+            example = f"{source}: {f.key} read {f.value!r}, truth {expected!r}"
+            if f.evidence:
+                example += f" (raw {f.evidence.text!r}, p{f.evidence.page})"
+            tallies[f.key].add(ok, f.needs_review, example)
+    return tallies
+
+
+def report(tallies: dict[str, Tally], show_examples: bool) -> str:
+    out = [
+        "| field | accuracy | wrong flagged | flagged that are wrong | n |",
+        "|---|---|---|---|---|",
+    ]
+    total = Tally()
+    for key, t in tallies.items():
+        out.append(
+            f"| {key} | {_pct(t.right, t.total)} | {_pct(t.wrong_flagged, t.wrong)} "
+            f"| {_pct(t.wrong_flagged, t.wrong_flagged + t.right_flagged)} | {t.total} |"
+        )
+        total.right += t.right
+        total.wrong += t.wrong
+        total.wrong_flagged += t.wrong_flagged
+        total.right_flagged += t.right_flagged
+    out.append(
+        f"| **overall** | {_pct(total.right, total.total)} "
+        f"| {_pct(total.wrong_flagged, total.wrong)} "
+        f"| {_pct(total.wrong_flagged, total.wrong_flagged + total.right_flagged)} "
+        f"| {total.total} |"
+    )
+    out.append(
+        f"\nflagged for review: {total.wrong_flagged + total.right_flagged} of {total.total} "
+        f"fields ({_pct(total.wrong_flagged + total.right_flagged, total.total)})"
+    )
+    if show_examples:
+        out.append("\nwrong values (first few per field):")
+        out += [f"- {e}" for t in tallies.values() for e in t.examples]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="field extraction benchmark")
+    parser.add_argument("--files", type=int, default=60)
+    parser.add_argument("--seed", type=int, default=2002, help="tests use seeds below 100")
+    parser.add_argument("--dpi", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--work", type=Path, default=None)
+    parser.add_argument("--reuse", action="store_true", help="re-extract the stored OCR")
+    parser.add_argument("--examples", action="store_true", help="list wrong values")
+    args = parser.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-extract-"))
+    settings = Settings(
+        data_dir=work / "data", workers=args.workers, pdf_dpi=args.dpi, _env_file=None
+    )
+    truth_dir = work / "samples" / "truth"
+    seconds = 0.0
+    if not args.reuse:
+        files = generate(work / "samples", count=args.files, seed=args.seed, dpi=args.dpi)
+        store = Store.open(settings.resolved_database_url)
+        start = time.perf_counter()
+        IngestRun(store, settings.data_dir, IngestOptions.from_settings(settings)).run(
+            [f.path for f in files]
+        )
+        seconds = time.perf_counter() - start
+        store.close()
+    truths = {
+        t["source"]: t
+        for t in (json.loads(p.read_text(encoding="utf-8")) for p in truth_dir.glob("*.json"))
+    }
+    store = Store.open(settings.resolved_database_url)
+    found: dict[str, list[ExtractedField]] = {}
+    start = time.perf_counter()
+    for doc in store.iter_documents():
+        found[doc["source_name"]] = extract(store.page_records(doc["id"]))
+    extract_seconds = time.perf_counter() - start
+    store.close()
+    print(
+        f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; {len(found)} files at {args.dpi} dpi, seed {args.seed}, "
+        f"engine {settings.engine}; work dir {work}"
+    )
+    if seconds:
+        print(f"ingest (OCR and extraction): {seconds:.0f} s")
+    print(
+        f"extraction alone over the stored OCR: {extract_seconds / max(1, len(found)):.3f} s/file\n"
+    )
+    print(report(compare(found, truths), args.examples))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,168 @@
+"""Fields from tables and running text, checked against each other, with evidence."""
+
+from __future__ import annotations
+
+from archive.domain import FIELD_KEYS, ExtractedField
+from ingest.extract.extractor import extract
+from tests.ingest.extract.pages import page
+
+ID = "34012319470518365X"  # born 1947-05-18, male
+REGISTER = [
+    ["姓名", "任克己", "性别", "男", "民族", "汉族"],
+    ["出生年月", "1947年5月", "公民身份号码", ID],
+    ["籍贯", "安徽省肥西县"],
+    ["入伍时间", "1965.03", "退出现役时间", "一九八五年八月"],
+    ["部队番号", "81044部队", "军衔", "中尉"],
+    ["安置方式", "安排工作", "档案编号", "340123-TY-30010008"],
+    ["立功受奖情况", "嘉奖一次"],
+    ["伤残等级", "无", "参战参试情况", "参加对越自卫还击作战"],
+]
+APPROVAL = [
+    "任克己同志，男，公民身份号码34012319470518365X，军衔中尉。经审核，",
+    "批准该同志于1985-08退出现役，安置方式为安排工作。",
+    "档案编号：340123-TY-30010008",
+]
+
+
+def _by_key(fields: list[ExtractedField]) -> dict[str, ExtractedField]:
+    return {f.key: f for f in fields}
+
+
+def _replace(table: list[list[str]], old: str, new: str) -> list[list[str]]:
+    return [[new if cell == old else cell for cell in row] for row in table]
+
+
+def test_a_register_form_gives_every_field_normalised_with_evidence() -> None:
+    fields = extract([page(REGISTER)])
+    assert [f.key for f in fields] == list(FIELD_KEYS)
+    got = _by_key(fields)
+    assert {k: f.value for k, f in got.items()} == {
+        "name": "任克己",
+        "gender": "男",
+        "ethnicity": "汉族",
+        "birth_date": "1947-05",
+        "id_number": ID,
+        "native_place": "安徽省肥西县",
+        "enlistment_date": "1965-03",
+        "discharge_date": "1985-08",
+        "unit": "81044部队",
+        "rank": "中尉",
+        "discharge_type": "安排工作",
+        "awards": "嘉奖一次",
+        "disability_grade": "无",
+        "combat_or_test": "参加对越自卫还击作战",
+        "file_number": "340123-TY-30010008",
+    }
+    assert not any(f.needs_review for f in fields)
+    name = got["name"]
+    assert name.evidence is not None and name.evidence.page == 1
+    assert name.evidence.text == "任克己" and name.evidence.box == [305, 110, 363, 140]
+    assert 0.9 < name.confidence <= 1
+
+
+def test_labels_above_values_and_label_synonyms_are_read() -> None:
+    card = [
+        ["姓名", "出生日期", "服役单位"],
+        ["张三", "1962.10.01", "中国人民解放军55919部队"],
+        ["身份证号", "退伍时间", "职务"],
+        ["", "1990年3月", "班长"],
+    ]
+    got = _by_key(extract([page(card)]))
+    assert got["name"].value == "张三"
+    assert got["birth_date"].value == "1962-10-01"
+    assert got["unit"].value == "中国人民解放军55919部队"
+    assert got["discharge_date"].value == "1990-03"
+    assert got["rank"].value == "班长"
+    # An empty value cell is not found, and says so; the label beside it is not its value.
+    assert got["id_number"].value is None and got["id_number"].needs_review
+
+
+def test_running_text_states_the_facts_in_sentences() -> None:
+    appraisal = [
+        "士兵服役期间鉴定",
+        "罗树林同志，62年12月出生，于1984年9月入伍，在77218部队服",
+        "役。该同志服役期间荣立个人三等功一次。曾参加老山轮战。经研究，同意该同志退出现役。",
+    ]
+    got = _by_key(extract([page(text=appraisal), page(text=APPROVAL, number=2)]))
+    assert got["name"].value == "罗树林"
+    assert got["birth_date"].value == "1962-12"
+    assert got["enlistment_date"].value == "1984-09"
+    assert got["unit"].value == "77218部队"  # read across a line break
+    assert got["awards"].value == "个人三等功一次"
+    assert got["combat_or_test"].value == "参加老山轮战"
+    assert got["discharge_date"].value == "1985-08"
+    assert got["discharge_type"].value == "安排工作"
+    assert got["file_number"].value == "340123-TY-30010008"
+    assert got["gender"].value == "男" and got["rank"].value == "中尉"
+
+
+def test_pages_that_disagree_keep_both_values_and_flag_the_field() -> None:
+    approval = [APPROVAL[0].replace("任克己", "任克已"), *APPROVAL[1:]]
+    got = _by_key(extract([page(REGISTER), page(text=approval, number=2)]))
+    name = got["name"]
+    assert name.value == "任克己"  # the form's cell is trusted over a sentence
+    assert name.needs_review and "不一致" in name.reasons[0]
+    assert [(a.value, a.evidence.page) for a in name.alternatives] == [("任克已", 2)]
+    assert not got["id_number"].needs_review  # the same on both pages
+    # A date to the month on one page and to the day on another is one date, not a conflict.
+    more = _replace(REGISTER, "1947年5月", "1947年5月18日")
+    got = _by_key(extract([page(more), page(_replace(REGISTER, "x", "x"), number=2)]))
+    assert got["birth_date"].value == "1947-05-18" and not got["birth_date"].needs_review
+
+
+def test_a_letter_misread_in_the_id_is_repaired_and_the_repair_recorded() -> None:
+    misread = ID[:10] + "O" + ID[11:]  # '0' of the month read as the letter O
+    got = _by_key(extract([page(_replace(REGISTER, ID, misread))]))
+    ident = got["id_number"]
+    assert ident.value == ID and not ident.needs_review
+    assert ident.repair is not None and "第11位" in ident.repair
+    assert ident.evidence is not None and ident.evidence.text == misread
+
+
+def test_an_id_that_cannot_be_repaired_for_sure_is_flagged() -> None:
+    wrong = ID[:3] + "9" + ID[4:]  # a digit read as another digit: the check fails
+    got = _by_key(extract([page(_replace(REGISTER, ID, wrong))]))
+    assert got["id_number"].value == wrong and got["id_number"].needs_review
+    assert got["id_number"].confidence <= 0.5
+
+
+def test_birth_date_and_gender_are_checked_against_the_id() -> None:
+    table = _replace(_replace(REGISTER, "1947年5月", "1948年5月"), "男", "女")
+    got = _by_key(extract([page(table)]))
+    assert got["birth_date"].needs_review and got["id_number"].needs_review
+    assert any("不符" in r for r in got["birth_date"].reasons)
+    assert got["gender"].needs_review
+    # A gender OCR could not read is taken from a valid ID, and the repair recorded.
+    got = _by_key(extract([page(_replace(REGISTER, "男", "田"))]))
+    assert got["gender"].value == "男" and got["gender"].repair and not got["gender"].needs_review
+
+
+def test_dates_out_of_order_are_flagged_and_two_digit_years_put_in_order() -> None:
+    table = _replace(REGISTER, "1965.03", "1990.03")  # after the discharge in 1985
+    got = _by_key(extract([page(table)]))
+    assert got["enlistment_date"].needs_review and got["discharge_date"].needs_review
+    table = _replace(_replace(REGISTER, "一九八五年八月", "05年8月"), "1965.03", "1985.03")
+    table = _replace(table, ID, "")  # no ID to settle the birth year
+    got = _by_key(extract([page(_replace(table, "1947年5月", "1965年5月"))]))
+    assert got["discharge_date"].value == "2005-08" and not got["discharge_date"].needs_review
+
+
+def test_low_ocr_confidence_and_unknown_vocabulary_go_to_review() -> None:
+    got = _by_key(extract([page(REGISTER, confidence={"81044部队": 0.42})]))
+    assert got["unit"].needs_review and got["unit"].confidence <= 0.5
+    got = _by_key(extract([page(_replace(REGISTER, "中尉", "土尉"))]))  # 上尉 or 中尉?
+    assert got["rank"].needs_review
+    got = _by_key(extract([page(_replace(REGISTER, "汉族", "汊族"))]))  # 汉族? 满族? 壮族?
+    assert got["ethnicity"].needs_review and not got["ethnicity"].repair
+    got = _by_key(extract([page(_replace(REGISTER, "汉族", "土家旅"))]))
+    assert got["ethnicity"].value == "土家族" and got["ethnicity"].repair
+
+
+def test_a_label_misread_by_one_character_is_still_a_label() -> None:
+    got = _by_key(extract([page(_replace(REGISTER, "公民身份号码", "公民身份号玛"))]))
+    assert got["id_number"].value == ID
+
+
+def test_nothing_found_is_null_and_flagged() -> None:
+    fields = extract([page(text=["无关的文字"])])
+    assert all(f.value is None and f.needs_review and f.evidence is None for f in fields)

@@ -1,0 +1,71 @@
+"""GB 11643 check digit, embedded birth date and gender, and single-character repair."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ingest.extract import idcard
+
+VALID = "34012319470518365X"
+
+
+@st.composite
+def id_numbers(draw: st.DrawFn) -> str:
+    region = draw(st.sampled_from(["340123", "110101", "510722", "420117"]))
+    born = draw(st.dates(min_value=date(1920, 1, 1), max_value=date(2010, 12, 31)))
+    seq = draw(st.integers(0, 999))
+    first17 = f"{region}{born:%Y%m%d}{seq:03d}"
+    return first17 + idcard.check_char(first17)
+
+
+def test_a_known_number_is_valid_and_embeds_birth_and_gender() -> None:
+    assert idcard.is_valid(VALID)
+    assert idcard.birth_date(VALID) == date(1947, 5, 18)
+    assert idcard.gender(VALID) == "男"
+    assert idcard.clean("34012319470518365x") == VALID
+    assert idcard.clean("３４０１２３１９４７０５１８３６５Ｘ") == VALID
+
+
+def test_problems_are_named() -> None:
+    assert idcard.problems(VALID[:-1]) == ["长度为17，应为18位"]
+    assert idcard.problems(VALID[:-1] + "1") == ["校验位不符"]
+    assert "出生日期段无效" in idcard.problems("340123194713183659")
+    assert idcard.problems("3401231947O518365X") == ["含有数字以外的字符"]
+
+
+@given(id_numbers())
+def test_generated_numbers_round_trip_through_the_check(number: str) -> None:
+    assert idcard.is_valid(number)
+
+
+@given(id_numbers(), st.integers(0, 16), st.integers(1, 9))
+def test_the_check_digit_catches_every_single_substitution(
+    number: str, position: int, shift: int
+) -> None:
+    digit = str((int(number[position]) + shift) % 10)
+    assert not idcard.is_valid(number[:position] + digit + number[position + 1 :])
+
+
+@given(id_numbers(), st.integers(0, 16))
+def test_a_letter_misread_for_a_digit_is_repaired_to_the_one_valid_reading(
+    number: str, position: int
+) -> None:
+    digit = number[position]
+    lookalike = idcard.CONFUSIONS[digit][0]
+    misread = number[:position] + lookalike + number[position + 1 :]
+    [repaired] = idcard.repair(misread)
+    assert repaired.value == number
+    assert repaired.position == position and repaired.read == lookalike
+
+
+def test_only_misreads_that_show_where_they_are_are_repaired() -> None:
+    # 'B' stands for 3 or 8; the check digit takes 3. A digit read as another digit is not
+    # repaired: some other single change would pass the check just as well.
+    assert [r.value for r in idcard.repair(VALID[:14] + "B" + VALID[15:])] == [VALID]
+    assert idcard.repair(VALID[:14] + "8" + VALID[15:]) == []
+    assert idcard.repair(VALID[:17]) == []  # a dropped character is not a substitution
+    # The other fields must agree too: here the repaired number is a woman's.
+    assert idcard.repair(VALID[:14] + "B" + VALID[15:], lambda n: idcard.gender(n) == "女") == []
