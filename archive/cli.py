@@ -9,9 +9,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import track
 
 from archive import __version__, logs
-from archive.domain import Outcome
+from archive.domain import ExtractedField, Outcome
 from archive.progress import IngestProgress, summary_table
 from archive.settings import Settings
 from archive.store import Store
@@ -83,6 +84,35 @@ def ingest(
     )
     store.close()
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def extract(
+    all_documents: Annotated[
+        bool, typer.Option("--all", help="every stored document (required)")
+    ] = False,
+) -> None:
+    """Read the key fields again from the stored OCR, without re-OCR. People's corrections
+    stay as they are."""
+    from ingest.extract.extractor import extract as extract_fields
+
+    if not all_documents:
+        err.print("[red]请指定 --all：对全部已入库档案重新提取字段[/red]")
+        raise typer.Exit(2)
+    _, store = _setup()
+    ids = store.document_ids()
+    flagged = 0
+    batch: dict[int, list[ExtractedField]] = {}
+    for document_id in track(ids, description="提取字段", console=err):
+        found = extract_fields(store.page_records(document_id))
+        flagged += sum(f.needs_review for f in found)
+        batch[document_id] = found
+        if len(batch) >= 100:  # one transaction per hundred documents
+            store.replace_fields(batch)
+            batch = {}
+    store.replace_fields(batch)
+    err.print(f"完成：{len(ids)} 份档案重新提取字段，{flagged} 个字段待人工复核")
+    store.close()
 
 
 @app.command()

@@ -119,6 +119,8 @@ class ExtractedField:
     reasons: list[str] = field(default_factory=list)  # why it needs review, for staff
     repair: str | None = None  # what was changed from the text as read, and on what proof
     alternatives: list[Alternative] = field(default_factory=list)
+    corrected_by: str | None = None  # who, when a person corrected or confirmed the value
+    machine_value: str | None = None  # what the machine read, kept when a person corrected it
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,15 +101,19 @@ def arrange(recognition: Recognition, cells: tuple[Cell, ...]) -> Recognition:
     free text around the tables, everything sorted top to bottom."""
     if not cells:
         return recognition
+    words = [word for line in recognition.lines for word in line.words]
+    return arrange_words(recognition.engine, words, cells)
+
+
+def arrange_words(engine: str, words: list[Word], cells: tuple[Cell, ...]) -> Recognition:
     in_cell: dict[int, list[Word]] = {}
     free: list[Word] = []
-    for line in recognition.lines:
-        for word in line.words:
-            index = _cell_of(word, cells)
-            if index is None:
-                free.append(word)
-            else:
-                in_cell.setdefault(index, []).append(word)
+    for word in words:
+        index = _cell_of(word, cells)
+        if index is None:
+            free.append(word)
+        else:
+            in_cell.setdefault(index, []).append(word)
     # Blocks to sort: each grid row of cells, each row of free text; keyed by their top.
     grid_rows: dict[int, tuple[int, list[Line]]] = {}
     for index in sorted(in_cell, key=lambda i: (cells[i].row, cells[i].col)):
@@ -121,4 +125,4 @@ def arrange(recognition: Recognition, cells: tuple[Cell, ...]) -> Recognition:
     for row in rows_from_words(free):
         blocks.append((min(w.box.y0 for w in row), [line_of(row)]))
     blocks.sort(key=lambda block: block[0])
-    return Recognition(recognition.engine, tuple(line for _, lines in blocks for line in lines))
+    return Recognition(engine, tuple(line for _, lines in blocks for line in lines))

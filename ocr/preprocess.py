@@ -21,6 +21,9 @@ from ocr.types import Recognition, StepRecord
 class Reader(Protocol):
     """What orientation needs from an engine: its OSD guess, and how well it reads a strip."""
 
+    @property
+    def reads_binary(self) -> bool: ...
+
     def detect_flip(self, image: np.ndarray) -> OsdResult | None: ...
 
     def recognize(self, image: np.ndarray) -> Recognition: ...
@@ -202,12 +205,15 @@ def normalise_background(gray: np.ndarray, dpi: int) -> np.ndarray:
     return flat
 
 
-def remove_rules(binary: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
+def remove_rules(
+    binary: np.ndarray, dpi: int, faint: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Erase table rules: long thin runs of ink that make the engine drop the text between them.
 
-    Returns the page without them and the mask of what was erased (255), which layout reads
-    the table cells from."""
-    ink = 255 - binary
+    Rules are looked for in ``faint`` when given: the page thresholded nearer the paper, where
+    a pale rule that ``binary`` broke into dashes is still whole. Returns the page without them
+    and the mask of what was erased (255), which layout reads the table cells from."""
+    ink = 255 - (binary if faint is None else faint)
     length = max(20, dpi // 3)  # a third of an inch: longer than any glyph stroke
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
     vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
@@ -255,9 +261,9 @@ def remove_specks_and_blobs(binary: np.ndarray, dpi: int) -> tuple[np.ndarray, i
     return out, int(specks.sum()), int(blobs.sum())
 
 
-def text_bands(binary: np.ndarray, dpi: int, count: int = 3) -> list[np.ndarray]:
-    """The ``count`` full-width strips, about 0.6 inch high and not overlapping, with the most
-    ink: several witnesses, since one strip may be mostly what is left of a broken rule."""
+def text_bands(binary: np.ndarray, dpi: int, count: int = 3) -> list[slice]:
+    """Rows of the ``count`` full-width strips, about 0.6 inch high and not overlapping, with
+    the most ink: several witnesses, since one strip may be mostly what is left of a rule."""
     ink_rows = np.count_nonzero(binary == 0, axis=1).astype(np.float64)
     window = min(len(ink_rows), max(16, int(0.6 * dpi)))
     sums = np.convolve(ink_rows, np.ones(window), "valid")
@@ -266,7 +272,7 @@ def text_bands(binary: np.ndarray, dpi: int, count: int = 3) -> list[np.ndarray]
         top = int(np.argmax(sums))
         if sums[top] <= 0:
             break
-        bands.append(binary[top : top + window])
+        bands.append(slice(top, top + window))
         sums[max(0, top - window + 1) : top + window] = -1.0
     return bands
 
@@ -280,12 +286,17 @@ def reading_score(reader: Reader, images: list[np.ndarray]) -> float:
 
 
 def decide_turn(
-    binary: np.ndarray, candidates: tuple[int, ...], reader: Reader, options: PreprocessOptions
+    binary: np.ndarray,
+    shaded: np.ndarray,
+    candidates: tuple[int, ...],
+    reader: Reader,
+    options: PreprocessOptions,
 ) -> tuple[int, StepRecord]:
     """Clockwise quarter-turns (among ``candidates``) that make the page upright.
 
-    Evidence in order: a strong OSD answer; the engine reading a text band each way up, when
-    one way is clearly better; a moderate OSD answer; else no turn at all.
+    Evidence in order: a strong OSD answer; the engine reading a text band each way up (from
+    the page it reads best, ``binary`` or ``shaded``), when one way is clearly better; a
+    moderate OSD answer; else no turn at all.
     """
     osd = reader.detect_flip(binary)
     osd_turn = -1 if osd is None else (osd.rotate // 90) % 4
@@ -305,9 +316,11 @@ def decide_turn(
         return decided(osd_turn, "osd")
     # The densest strips, and for sideways candidates the densest strips across the page; two
     # more quarter-turns read the same strips upside down.
-    bands = {0: text_bands(binary, options.dpi)}
+    page = binary if reader.reads_binary else shaded
+    bands = {0: [page[rows] for rows in text_bands(binary, options.dpi)]}
     if 1 in candidates:
-        bands[1] = text_bands(rotate_quarter(binary, 1), options.dpi)
+        across = rotate_quarter(page, 1)
+        bands[1] = [across[rows] for rows in text_bands(rotate_quarter(binary, 1), options.dpi)]
     scores = {
         k: reading_score(reader, [rotate_quarter(b, k - k % 2) for b in bands[k % 2]])
         for k in candidates
@@ -366,7 +379,11 @@ def preprocess(
     # What is left of the scanner bed (corners of a skewed page) would be Otsu's dark class.
     flat = normalise_background(paint_scanner_bed(gray), options.dpi)
     threshold, thresholded = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    binary, rules = remove_rules(thresholded, options.dpi)
+    # A quarter of the way from the ink threshold to white paper: pale rules stay unbroken,
+    # while the paler strokes of a red seal (a ring whose sides look like short rules) do not
+    # come in yet; halfway took them in.
+    _, faint = cv2.threshold(flat, threshold + (255 - threshold) / 4, 255, cv2.THRESH_BINARY)
+    binary, rules = remove_rules(thresholded, options.dpi, faint)
     steps.append(
         StepRecord(
             "binarize",
@@ -377,6 +394,8 @@ def preprocess(
     steps.append(StepRecord("clean", {"specks": specks, "blobs": blobs}))
     # The same clean page in shades of gray, for engines that read faint strokes better from
     # gray than from what survived the threshold: whatever the clean-up erased, painted paper.
+    # (Painting everything paler than the faint threshold too would take the seals out, but
+    # costs the glyphs their soft edges, and PP-OCR then misreads more than it gains.)
     erased = cv2.dilate(cv2.bitwise_xor(thresholded, binary), np.ones((3, 3), np.uint8))
     shaded = np.where(erased > 0, np.uint8(255), flat)
 
@@ -384,7 +403,7 @@ def preprocess(
     if reader is not None:
         # Judged on the clean page: no rules, specks or seals for the engine to misread.
         candidates = (0, 2) if sideways or upright_or_flipped else (0, 1, 2, 3)
-        turn, record = decide_turn(binary, candidates, reader, options)
+        turn, record = decide_turn(binary, shaded, candidates, reader, options)
         steps.append(record)
         if turn:
             rules, shaded = rotate_quarter(rules, turn), rotate_quarter(shaded, turn)

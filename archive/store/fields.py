@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
 
@@ -77,16 +77,28 @@ def machine_fields(conn: Connection, document_ids: list[int]) -> dict[int, list[
     return out
 
 
-def latest_corrections(conn: Connection, document_ids: list[int]) -> dict[tuple[int, str], Any]:
-    """(document, key) -> the latest correction row."""
-    latest: dict[tuple[int, str], Any] = {}
+def current_fields(conn: Connection, document_ids: list[int]) -> dict[int, list[ExtractedField]]:
+    """The machine's fields with each one's latest correction by a person applied."""
+    latest: dict[tuple[int, str], tuple[str | None, str]] = {}
     for row in conn.execute(
         select(schema.field_corrections)
         .where(schema.field_corrections.c.document_id.in_(document_ids))
         .order_by(schema.field_corrections.c.id)
     ):
-        latest[(row.document_id, row.key)] = row
-    return latest
+        latest[(row.document_id, row.key)] = (row.value, row.corrected_by)
+    out = machine_fields(conn, document_ids)
+    for document_id, found in out.items():
+        out[document_id] = [
+            corrected(f, *latest[(document_id, f.key)]) if (document_id, f.key) in latest else f
+            for f in found
+        ]
+    return out
+
+
+def corrected(f: ExtractedField, value: str | None, by: str) -> ExtractedField:
+    return replace(
+        f, value=value, confidence=1.0, needs_review=False, corrected_by=by, machine_value=f.value
+    )
 
 
 def page_record(row: Any) -> PageRecord:

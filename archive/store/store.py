@@ -283,8 +283,11 @@ class Store:
                 conn.execute(select(func.count()).select_from(schema.documents)).scalar_one()
             )
 
-    def iter_documents(self, with_text: bool = False) -> Iterator[dict[str, Any]]:
-        """Documents in id order, each with its page texts when asked; streamed, not loaded."""
+    def iter_documents(
+        self, with_text: bool = False, with_fields: bool = False
+    ) -> Iterator[dict[str, Any]]:
+        """Documents in id order, with their page texts and current fields when asked;
+        streamed, not loaded."""
         with self.engine.connect() as conn:
             last_id = 0
             while True:
@@ -304,10 +307,13 @@ class Store:
                         .order_by(schema.pages.c.document_id, schema.pages.c.number)
                     ):
                         texts.setdefault(row.document_id, []).append(row.text)
+                found = fields.current_fields(conn, [d.id for d in batch]) if with_fields else {}
                 for doc in batch:
                     item = dict(doc._mapping)
                     if with_text:
                         item["page_text"] = texts.get(doc.id, [])
+                    if with_fields:
+                        item["fields"] = found.get(doc.id, [])
                     yield item
                 last_id = batch[-1].id
 
@@ -346,9 +352,43 @@ class Store:
         except SQLAlchemyError as exc:
             raise StoreError(f"could not save fields of {len(extracted)} documents: {exc}") from exc
 
-    def machine_fields(self, document_id: int) -> list[ExtractedField]:
+    def current_fields(self, document_id: int) -> list[ExtractedField]:
+        """The document's fields as they stand: the machine's, with people's corrections."""
         with self.engine.connect() as conn:
-            return fields.machine_fields(conn, [document_id]).get(document_id, [])
+            return fields.current_fields(conn, [document_id]).get(document_id, [])
+
+    def correct_field(
+        self, document_id: int, key: str, value: str | None, by: str, note: str | None = None
+    ) -> ExtractedField:
+        """A person sets (or confirms) a field. Appended to the history; the machine's value
+        stays in the fields table, and the index is told."""
+        now = _now()
+        try:
+            with self.engine.begin() as conn:
+                machine = {
+                    f.key: f
+                    for f in fields.machine_fields(conn, [document_id]).get(document_id, [])
+                }
+                if key not in machine:
+                    raise StoreError(f"document {document_id} has no field {key!r}")
+                row = {
+                    "document_id": document_id,
+                    "key": key,
+                    "value": value,
+                    "machine_value": machine[key].value,
+                    "corrected_by": by,
+                    "corrected_at": now,
+                    "note": note,
+                }
+                conn.execute(schema.field_corrections.insert().values(**row))
+                conn.execute(
+                    schema.outbox.insert().values(
+                        document_id=document_id, operation="upsert", created_at=now
+                    )
+                )
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not correct {key} of document {document_id}: {exc}") from exc
+        return fields.corrected(machine[key], value, by)
 
     def pages_of(self, document_id: int) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:

@@ -164,5 +164,35 @@ def text_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Cand
     return found
 
 
+def beside_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Candidate]:
+    """A label read outside any cell (its rules faded, or cut off by the scan) takes the text
+    just to its right on the same row: what a person reading the form would take."""
+    found = []
+    for line in page.lines:
+        key = label_key(line.text, specs) if line.cell is None else None
+        if key is None:
+            continue
+        x1, top, bottom = line.box[2], line.box[1], line.box[3]
+        beside = [
+            other
+            for other in page.lines
+            if other.box[0] >= x1 - 2
+            and min(bottom, other.box[3]) - max(top, other.box[1])
+            >= 0.5 * min(bottom - top, other.box[3] - other.box[1])
+        ]
+        if not beside:
+            continue
+        value = min(beside, key=lambda other: other.box[0])
+        if label_key(value.text, specs) is None:
+            chars = _chars(value.words)
+            raw = "".join(ch for ch, _ in chars)
+            found.append(Candidate(key, raw, page.number, _words_of(chars), "line"))
+    return found
+
+
 def page_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Candidate]:
-    return table_candidates(page, specs) + text_candidates(page, specs)
+    return (
+        table_candidates(page, specs)
+        + beside_candidates(page, specs)
+        + text_candidates(page, specs)
+    )

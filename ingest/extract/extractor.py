@@ -64,7 +64,14 @@ def _pick(readings: list[_Reading], options: ExtractOptions) -> _Field | None:
         return (not r.norm.valid, trust, -precise, -r.candidate.ocr_confidence)
 
     ordered = sorted(readings, key=rank)
-    chosen = ordered[0]
+    # A date given to the day on another page is the same date, told more precisely.
+    chosen = max(
+        (r for r in ordered if r.norm.valid and _same(r.norm, ordered[0].norm)),
+        key=lambda r: len(r.norm.value or ""),
+        default=ordered[0],
+    )
+    ordered.remove(chosen)
+    ordered.insert(0, chosen)
     merged = _Field(chosen.candidate.key, chosen, ordered[1:], list(chosen.norm.reasons))
     merged.repair = chosen.norm.repair
     merged.value = chosen.norm.value

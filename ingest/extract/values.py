@@ -12,6 +12,8 @@ from ingest.extract.normalize import ParsedDate, fold, parse_date
 from ingest.extract.spec import FieldSpec
 
 _CJK = r"[\u4e00-\u9fff]"
+# No veteran's date falls outside these years.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 _NAME = re.compile(rf"^{_CJK}{{2,4}}$|^{_CJK}+·{_CJK}+$")
 _UNIT = re.compile(
     r"^(?:中国人民解放军|中国人民武装警察部队)?\d{5}部队$"
@@ -19,7 +21,9 @@ _UNIT = re.compile(
 )
 # A letter between digits ("3001C008") is almost always a misread digit.
 _LETTER_IN_DIGITS = re.compile(r"\d[A-Za-z]\d|\d[A-Za-z]$|^[A-Za-z]\d")
-_TRAILING = "，,。.；;：:、"
+# Punctuation and specks OCR reads at the ends of a value; none belongs to one.
+_TRAILING = "，,。.；;：:、·•'\"|_-—~`"
+_LIST_SEPARATOR = re.compile(r"(?<=次)[，,、;；]?(?=[\u4e00-\u9fff])")
 
 
 @dataclass
@@ -56,6 +60,8 @@ def normalise(raw: str, spec: FieldSpec) -> Normalised:
         parsed = parse_date(raw)
         if parsed is None:
             return Normalised(raw, False, [f"“{raw}”不是可识别的日期"])
+        if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+            return Normalised(parsed.iso(), False, [f"年份{parsed.year}不可能"], date=parsed)
         return Normalised(parsed.iso(), True, date=parsed)
     if kind == "id":
         number = idcard.clean(raw)
@@ -66,6 +72,9 @@ def normalise(raw: str, spec: FieldSpec) -> Normalised:
         return Normalised(raw, ok, [] if ok else [f"部队番号“{raw}”格式不符"])
     if kind == "choice":
         return _choice(raw, spec)
+    if spec.key == "awards":
+        # Awards are listed "个人二等功一次、嘉奖一次"; OCR drops or swaps the small 、.
+        raw = _LIST_SEPARATOR.sub("、", raw)
     reasons = []
     if spec.pattern is not None and not spec.pattern.match(raw):
         reasons.append(f"“{raw}”格式不符")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from scripts.samplegen.render import (
 )
 
 FORMATS = ("pdf", "tiff", "jpeg", "png")
+PDF_DATE = time.gmtime(1_577_836_800)  # 2020-01-01
 FACES = ("song", "kai", "hei")
 
 
@@ -99,8 +101,17 @@ def _page_truth(
 
 def _write(path: Path, fmt: str, images: list[Image.Image], dpi: int) -> None:
     if fmt == "pdf":
+        # Fixed dates: Pillow would stamp the current second, and the same seed must give the
+        # same bytes.
         images[0].save(
-            path, "PDF", save_all=True, append_images=images[1:], resolution=dpi, quality=85
+            path,
+            "PDF",
+            save_all=True,
+            append_images=images[1:],
+            resolution=dpi,
+            quality=85,
+            creationDate=PDF_DATE,
+            modDate=PDF_DATE,
         )
     elif fmt == "tiff":
         images[0].save(

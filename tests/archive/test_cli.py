@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from archive.domain import FIELD_KEYS
+from scripts.bench_extract import expected_fields
 from scripts.samplegen.generate import SampleFile
 from tests.conftest import TEST_DPI
 
@@ -51,15 +52,27 @@ def test_ingest_exit_status_summary_and_export(samples: list[SampleFile], tmp_pa
         assert list(record) == ["source", "pages", *FIELD_KEYS, "confidence", "page_text"]
         assert record["pages"] == sample.pages == len(record["page_text"])
         assert all(isinstance(t, str) and t for t in record["page_text"])
+        truth = expected_fields(json.loads(sample.truth_path.read_text(encoding="utf-8")))
+        right = [k for k in FIELD_KEYS if record[k] == truth[k]]
+        assert len(right) >= 13, {k: (record[k], truth[k]) for k in FIELD_KEYS}
+        assert set(record["confidence"]) <= set(FIELD_KEYS)
+        assert all(0 < c <= 1 for c in record["confidence"].values())
 
+    again = _archive(["extract", "--all"], data)
+    assert again.returncode == 0 and "2 份档案重新提取字段" in again.stderr
     plain = _archive(["export", "--format", "jsonl"], data)
-    first = json.loads(plain.stdout.splitlines()[0])
-    assert "page_text" not in first and first["name"] is None and first["confidence"] == {}
+    re_extracted = {
+        json.loads(line)["source"]: json.loads(line) for line in plain.stdout.splitlines()
+    }
+    for source, record in by_source.items():
+        del record["page_text"]
+        assert re_extracted[source] == record
 
 
 def test_bad_arguments_are_refused_clearly(tmp_path: Path) -> None:
     assert _archive(["export", "--format", "csv"], tmp_path).returncode == 2
     assert _archive(["ingest"], tmp_path).returncode == 2
+    assert _archive(["extract"], tmp_path).returncode == 2
     unknown = _archive(["ingest", "--engine", "nosuch", str(tmp_path)], tmp_path)
     assert unknown.returncode == 2 and "未知的识别引擎" in unknown.stderr
     assert _archive(["--version"], tmp_path).stdout.startswith("vetarchive ")

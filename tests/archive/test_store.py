@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from archive.domain import FileResult, MediaType, NewDocument, Outcome, PageRecord
+from archive.domain import (
+    Evidence,
+    ExtractedField,
+    FileResult,
+    MediaType,
+    NewDocument,
+    Outcome,
+    PageRecord,
+)
 from archive.store import Store, StoreError, schema
 from archive.store.migrations import LATEST, MIGRATIONS, current_version
 
@@ -142,3 +151,27 @@ def test_a_version_1_database_gains_page_cells_and_keeps_its_pages(tmp_path: Pat
     with store.engine.connect() as conn:
         assert current_version(conn) == LATEST
     store.close()
+
+
+def test_a_correction_keeps_the_machine_value_and_survives_re_extraction(store: Store) -> None:
+    job = store.start_job({})
+    machine = ExtractedField(
+        "name", "任克已", 0.6, True, Evidence(1, [1, 2, 3, 4], "任克已"), ["识别置信度0.60偏低"]
+    )
+    doc, result = _doc("e" * 64, [_page(1)])
+    [saved] = store.save_documents(job, [(replace(doc, fields=[machine]), result)])
+    assert saved.document_id is not None
+    doc_id = saved.document_id
+    fixed = store.correct_field(doc_id, "name", "任克己", by="档案员甲")
+    assert fixed.value == "任克己" and fixed.machine_value == "任克已" and not fixed.needs_review
+    store.replace_fields({doc_id: [replace(machine, confidence=0.7)]})  # extraction re-run
+    [current] = store.current_fields(doc_id)
+    assert current.value == "任克己" and current.corrected_by == "档案员甲"
+    assert current.machine_value == "任克已" and current.confidence == 1.0
+    with store.engine.connect() as conn:
+        history = conn.execute(text("select value, machine_value from field_corrections")).all()
+        pending = conn.execute(text("select count(*) from outbox where done_at is null")).scalar()
+    assert [tuple(r) for r in history] == [("任克己", "任克已")]
+    assert pending == 3  # ingest, correction, re-extraction: each tells the index
+    with pytest.raises(StoreError, match="no field"):
+        store.correct_field(doc_id, "nosuch", "x", by="档案员甲")

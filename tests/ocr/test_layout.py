@@ -108,4 +108,4 @@ def test_generated_forms_read_cell_by_cell(tmp_path: Path) -> None:
     read = [normalise(line.text) for line in reading.recognition.lines if line.cell is not None]
     assert len(reading.cells) == len(wanted)
     matched = sum(1 for a, b in zip(wanted, read, strict=False) if a == b)
-    assert matched >= 0.9 * len(wanted), list(zip(wanted, read, strict=False))
+    assert matched >= 0.9 * len(wanted), str(list(zip(wanted, read, strict=False)))
