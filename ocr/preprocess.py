@@ -279,8 +279,17 @@ def text_bands(binary: np.ndarray, dpi: int, count: int = 3) -> list[slice]:
 
 def reading_score(reader: Reader, images: list[np.ndarray]) -> float:
     """Mean confidence per character read over the strips; text upside down reads as
-    low-confidence junk or not at all."""
-    words = [w for image in images for line in reader.recognize(image).lines for w in line.words]
+    low-confidence junk or not at all.
+
+    Only words shaped like upright writing count (no taller than twice their width): PP-OCR
+    turns tall text boxes to read them, so a sideways page would read well in its strips."""
+    words = [
+        w
+        for image in images
+        for line in reader.recognize(image).lines
+        for w in line.words
+        if w.box.height <= 2 * w.box.width
+    ]
     chars = sum(len(w.text) for w in words)
     return sum(w.confidence * len(w.text) for w in words) / max(chars, 8)
 

@@ -43,22 +43,40 @@ def _strip_separators(text: str) -> str:
     return text.strip("".join(_SEPARATOR_CHARS))
 
 
-def label_key(text: str, specs: tuple[FieldSpec, ...]) -> str | None:
-    """The field whose label ``text`` is: exactly, or within one misread character for labels
-    of three or more characters when exactly one field is that close."""
+def label_key(text: str, specs: tuple[FieldSpec, ...], short: bool = False) -> str | None:
+    """The field whose label ``text`` is: exactly, or within one misread character when exactly
+    one field is that close. Two-character labels only with ``short``: one misread character
+    turns 民族 into a value (汉族), so the caller must rule that out first."""
     text = _strip_separators(fold(text))
     if not text:
         return None
     for spec in specs:
         if text in spec.labels:
             return spec.key
+    shortest = 2 if short else 3
     near = {
         spec.key
         for spec in specs
         for label in spec.labels
-        if len(label) >= 3 and Levenshtein.distance(text, label) <= 1
+        if len(label) >= shortest and Levenshtein.distance(text, label) <= 1
     }
     return near.pop() if len(near) == 1 else None
+
+
+def _misread_short_labels(
+    texts: dict[int, str],
+    keys: dict[int, str | None],
+    excluded: set[int],
+    specs: tuple[FieldSpec, ...],
+) -> None:
+    """Fill in ``keys`` for two-character labels misread by one character (生名 for 姓名),
+    for fields whose label is not on the page already, in places no label gives a value to."""
+    present = {k for k in keys.values() if k is not None}
+    for i, text in texts.items():
+        if keys[i] is None and i not in excluded:
+            key = label_key(text, specs, short=True)
+            if key is not None and key not in present:
+                keys[i] = key
 
 
 def _label_prefix(text: str, specs: tuple[FieldSpec, ...]) -> tuple[str, int] | None:
@@ -111,6 +129,9 @@ def table_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Can
             words_in.setdefault(line.cell, []).extend(line.words)
     texts = {i: "".join(fold(w.text) for w in ws) for i, ws in words_in.items()}
     keys = {i: label_key(t, specs) for i, t in texts.items()}
+    labels = {i for i, key in keys.items() if key is not None}
+    values = {_value_cell(page.cells[i], page.cells, labels) for i in labels}
+    _misread_short_labels(texts, keys, {v for v in values if v is not None}, specs)
     labels = {i for i, key in keys.items() if key is not None}
     found = []
     for i, key in keys.items():
@@ -168,9 +189,13 @@ def beside_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Ca
     """A label read outside any cell (its rules faded, or cut off by the scan) takes the text
     just to its right on the same row: what a person reading the form would take."""
     found = []
-    for line in page.lines:
-        key = label_key(line.text, specs) if line.cell is None else None
-        if key is None:
+    texts = {i: line.text for i, line in enumerate(page.lines)}
+    keys = {i: label_key(text, specs) for i, text in texts.items()}
+    in_cells = {i for i, line in enumerate(page.lines) if line.cell is not None}
+    _misread_short_labels(texts, keys, in_cells, specs)
+    for i, line in enumerate(page.lines):
+        key = keys[i]
+        if key is None or line.cell is not None:
             continue
         x1, top, bottom = line.box[2], line.box[1], line.box[3]
         beside = [

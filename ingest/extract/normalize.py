@@ -51,9 +51,10 @@ def _number(text: str) -> int | None:
 
 
 _HAN = "〇一二三四五六七八九十零○O"
-# Year, month and optional day, separated by 年月日, dots, dashes or slashes.
+# Year, month and optional day, separated by 年月日, dots, dashes or slashes. A year in
+# Chinese numerals is written out in full (一九八五); two of them are two characters lost.
 _PARTS = re.compile(
-    rf"^(?P<y>\d{{4}}|\d{{2}}|[{_HAN}]{{2,4}})[年.\-/](?P<m>\d{{1,2}}|[{_HAN}]{{1,3}})月?"
+    rf"^(?P<y>\d{{4}}|\d{{2}}|[{_HAN}]{{4}})[年.\-/](?P<m>\d{{1,2}}|[{_HAN}]{{1,3}})月?"
     rf"(?:[.\-/]?(?P<d>\d{{1,2}}|[{_HAN}]{{1,3}})日?)?$"
 )
 

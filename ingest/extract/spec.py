@@ -12,8 +12,8 @@ from typing import Literal
 from archive.domain import FIELD_KEYS
 from ingest.extract.normalize import fold
 
-Kind = Literal["text", "name", "gender", "date", "id", "unit", "choice"]
-KINDS = ("text", "name", "gender", "date", "id", "unit", "choice")
+Kind = Literal["text", "name", "gender", "date", "id", "unit", "choice", "list"]
+KINDS = ("text", "name", "gender", "date", "id", "unit", "choice", "list")
 # Between a label and its value, or between clauses, OCR reads any of these.
 SEPARATORS = "[，,：:;；、.．]"
 
@@ -40,6 +40,7 @@ class FieldSpec:
     sentences: tuple[Sentence, ...] = ()
     values: tuple[str, ...] = ()
     pattern: re.Pattern[str] | None = None  # what a valid value looks like, when there is a rule
+    item: re.Pattern[str] | None = None  # one item of a list field
 
 
 def parse_specs(text: str) -> tuple[FieldSpec, ...]:
@@ -57,6 +58,8 @@ def parse_specs(text: str) -> tuple[FieldSpec, ...]:
             raise ValueError(f"fields.toml: {key} has unknown kind {kind!r}")
         if kind == "choice" and not entry.get("values"):
             raise ValueError(f"fields.toml: choice field {key} lists no values")
+        if kind == "list" and not entry.get("item"):
+            raise ValueError(f"fields.toml: list field {key} has no item pattern")
         specs.append(
             FieldSpec(
                 key=key,
@@ -65,6 +68,7 @@ def parse_specs(text: str) -> tuple[FieldSpec, ...]:
                 sentences=tuple(Sentence.parse(s) for s in entry.get("sentences", ())),
                 values=tuple(entry.get("values", ())),
                 pattern=re.compile(entry["pattern"]) if "pattern" in entry else None,
+                item=re.compile(entry["item"]) if "item" in entry else None,
             )
         )
     return tuple(specs)

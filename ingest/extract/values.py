@@ -23,7 +23,8 @@ _UNIT = re.compile(
 _LETTER_IN_DIGITS = re.compile(r"\d[A-Za-z]\d|\d[A-Za-z]$|^[A-Za-z]\d")
 # Punctuation and specks OCR reads at the ends of a value; none belongs to one.
 _TRAILING = "，,。.；;：:、·•'\"|_-—~`"
-_LIST_SEPARATOR = re.compile(r"(?<=次)[，,、;；]?(?=[\u4e00-\u9fff])")
+# Between the items of a list OCR reads 、 or a comma, or drops the small 、 altogether.
+_LIST_SEPARATORS = re.compile(r"[，,、;；]")
 
 
 @dataclass
@@ -42,6 +43,17 @@ def _choice(raw: str, spec: FieldSpec) -> Normalised:
     if len(near) == 1 and len(near[0]) >= 2:
         return Normalised(near[0], True, repair=f"“{raw}”按词表改为“{near[0]}”（唯一相差一字）")
     return Normalised(raw, False, [f"“{raw}”不在{spec.key}的词表中"])
+
+
+def _list(raw: str, spec: FieldSpec) -> Normalised:
+    if raw == "无":
+        return Normalised(raw, True)
+    assert spec.item is not None
+    joined = _LIST_SEPARATORS.sub("", raw)
+    items = [m.group(0) for m in spec.item.finditer(joined)]
+    if "".join(items) != joined:
+        return Normalised(raw, False, [f"“{raw}”中有无法识别的条目"])
+    return Normalised("、".join(items), True)
 
 
 def normalise(raw: str, spec: FieldSpec) -> Normalised:
@@ -72,9 +84,8 @@ def normalise(raw: str, spec: FieldSpec) -> Normalised:
         return Normalised(raw, ok, [] if ok else [f"部队番号“{raw}”格式不符"])
     if kind == "choice":
         return _choice(raw, spec)
-    if spec.key == "awards":
-        # Awards are listed "个人二等功一次、嘉奖一次"; OCR drops or swaps the small 、.
-        raw = _LIST_SEPARATOR.sub("、", raw)
+    if kind == "list":
+        return _list(raw, spec)
     reasons = []
     if spec.pattern is not None and not spec.pattern.match(raw):
         reasons.append(f"“{raw}”格式不符")

@@ -161,6 +161,10 @@ def test_low_ocr_confidence_and_unknown_vocabulary_go_to_review() -> None:
 def test_a_label_misread_by_one_character_is_still_a_label() -> None:
     got = _by_key(extract([page(_replace(REGISTER, "公民身份号码", "公民身份号玛"))]))
     assert got["id_number"].value == ID
+    # Two-character labels too, where no value can be taken for one: 汉族 stays a value.
+    got = _by_key(extract([page(_replace(_replace(REGISTER, "姓名", "生名"), "军衔", "军街"))]))
+    assert got["name"].value == "任克己" and got["rank"].value == "中尉"
+    assert got["ethnicity"].value == "汉族"
 
 
 def test_nothing_found_is_null_and_flagged() -> None:

@@ -36,7 +36,8 @@ def test_every_printed_form_becomes_iso(printed: str, iso: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "printed", ["1985年13月", "1985-02-30", "85", "张三", "", "1985年", "十九八五年三月"]
+    "printed",
+    ["1985年13月", "1985-02-30", "85", "张三", "", "1985年", "十九八五年三月", "二O年六月"],
 )
 def test_what_is_not_a_date_is_refused(printed: str) -> None:
     assert parse_date(printed) is None
