@@ -94,17 +94,19 @@ def extract(
 ) -> None:
     """Read the key fields again from the stored OCR, without re-OCR. People's corrections
     stay as they are."""
+    from ingest.extract.extractor import ExtractOptions
     from ingest.extract.extractor import extract as extract_fields
 
     if not all_documents:
         err.print("[red]请指定 --all：对全部已入库档案重新提取字段[/red]")
         raise typer.Exit(2)
-    _, store = _setup()
+    settings, store = _setup()
+    options = ExtractOptions(review_below=settings.review_below)
     ids = store.document_ids()
     flagged = 0
     batch: dict[int, list[ExtractedField]] = {}
     for document_id in track(ids, description="提取字段", console=err):
-        found = extract_fields(store.page_records(document_id))
+        found = extract_fields(store.page_records(document_id), options=options)
         flagged += sum(f.needs_review for f in found)
         batch[document_id] = found
         if len(batch) >= 100:  # one transaction per hundred documents

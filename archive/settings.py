@@ -26,6 +26,9 @@ class Settings(BaseSettings):
         90_000_000, ge=1, description="a page larger than this is a decompression bomb"
     )
     commit_every_s: float = Field(2.0, gt=0, description="how long finished documents may wait")
+    review_below: float = Field(
+        0.9, ge=0, le=1, description="a field read with less OCR confidence goes to review"
+    )
     log_level: str = "INFO"
 
     @property

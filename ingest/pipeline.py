@@ -32,7 +32,7 @@ from archive.settings import Settings
 from archive.store import Store
 from ingest import filetype, intake
 from ingest.errors import FailureInfo, IngestError
-from ingest.extract.extractor import extract
+from ingest.extract.extractor import ExtractOptions, extract
 from ingest.scans import ScanLimits, inspect
 from ingest.worker import PageDone, PageTask, init_worker, process_page
 
@@ -70,6 +70,7 @@ class IngestOptions:
     limits: ScanLimits
     max_file_bytes: int
     commit_every_s: float
+    extract: ExtractOptions
 
     @classmethod
     def from_settings(
@@ -83,6 +84,7 @@ class IngestOptions:
             limits=ScanLimits(s.pdf_dpi, s.max_pages, s.max_page_pixels),
             max_file_bytes=s.max_file_bytes,
             commit_every_s=s.commit_every_s,
+            extract=ExtractOptions(review_below=s.review_below),
         )
 
 
@@ -113,11 +115,11 @@ class IngestReport:
         return sum(1 for r in self.results if r.outcome is outcome)
 
 
-def _extract(pages: list[PageRecord], source: str) -> list[ExtractedField]:
+def _extract(pages: list[PageRecord], source: str, options: ExtractOptions) -> list[ExtractedField]:
     """The document's fields. A fault in the extractor must not cost the document its OCR:
     it is stored without fields, and `archive extract --all` reads them later."""
     try:
-        return extract(pages)
+        return extract(pages, options=options)
     except Exception:
         log.exception("extract.failed", source=source)
         return []
@@ -378,7 +380,7 @@ class IngestRun:
                 media_type=plan.media,
                 size_bytes=plan.size,
                 pages=pages,
-                fields=_extract(pages, c.source_name),
+                fields=_extract(pages, c.source_name, self.options.extract),
             )
             ready.append((doc, FileResult(str(c.path), c.source_name, Outcome.OK, plan.sha256)))
             plan.pages = {}  # the document owns them now

@@ -170,3 +170,11 @@ def test_a_label_misread_by_one_character_is_still_a_label() -> None:
 def test_nothing_found_is_null_and_flagged() -> None:
     fields = extract([page(text=["无关的文字"])])
     assert all(f.value is None and f.needs_review and f.evidence is None for f in fields)
+
+
+def test_a_gender_read_nowhere_is_taken_from_a_valid_id_with_its_evidence() -> None:
+    table = [[cell for cell in row if cell not in ("性别", "男")] for row in REGISTER]
+    got = _by_key(extract([page(table)]))
+    gender = got["gender"]
+    assert gender.value == "男" and not gender.needs_review and gender.repair
+    assert gender.evidence is not None and gender.evidence.text == ID
