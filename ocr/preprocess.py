@@ -300,12 +300,14 @@ def decide_turn(
     candidates: tuple[int, ...],
     reader: Reader,
     options: PreprocessOptions,
+    axis: tuple[int, int] = (0, 2),
 ) -> tuple[int, StepRecord]:
     """Clockwise quarter-turns (among ``candidates``) that make the page upright.
 
     Evidence in order: a strong OSD answer; the engine reading a text band each way up (from
-    the page it reads best, ``binary`` or ``shaded``), when one way is clearly better; a
-    moderate OSD answer; else no turn at all.
+    the page it reads best, ``binary`` or ``shaded``), when one way is clearly better, or
+    clearly better along ``axis``, the way the lines lean to run; a moderate OSD answer; else
+    no turn at all.
     """
     osd = reader.detect_flip(binary)
     osd_turn = -1 if osd is None else (osd.rotate // 90) % 4
@@ -336,8 +338,19 @@ def decide_turn(
     }
     params.update({f"read_{k * 90}": round(v, 3) for k, v in scores.items()})
     ranked = sorted(scores, key=lambda k: scores[k], reverse=True)
-    if scores[ranked[0]] - scores[ranked[1]] >= options.min_reading_margin:
+    margin = options.min_reading_margin
+    if scores[ranked[0]] - scores[ranked[1]] >= margin:
         return decided(ranked[0], "reading")
+    # PP-OCR reads short sideways pieces nearly as well as upright lines. When the best two
+    # lie on different axes, the way the lines run (too weak a vote to decide alone) picks the
+    # axis, and reading decides which way up along it.
+    along = [k for k in ranked if k in axis]
+    if (
+        len(along) == 2
+        and scores[along[0]] - scores[along[1]] >= margin
+        and scores[along[0]] >= scores[ranked[0]] - margin
+    ):
+        return decided(along[0], "reading+lines")
     if osd_usable and osd_conf >= options.min_osd_confidence:
         return decided(osd_turn, "osd")
     return decided(0, "none")
@@ -412,7 +425,8 @@ def preprocess(
     if reader is not None:
         # Judged on the clean page: no rules, specks or seals for the engine to misread.
         candidates = (0, 2) if sideways or upright_or_flipped else (0, 1, 2, 3)
-        turn, record = decide_turn(binary, shaded, candidates, reader, options)
+        axis = (0, 2) if sideways or along_rows <= along_columns else (1, 3)
+        turn, record = decide_turn(binary, shaded, candidates, reader, options, axis)
         steps.append(record)
         if turn:
             rules, shaded = rotate_quarter(rules, turn), rotate_quarter(shaded, turn)

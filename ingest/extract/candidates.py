@@ -79,16 +79,30 @@ def _misread_short_labels(
                 keys[i] = key
 
 
-def _label_prefix(text: str, specs: tuple[FieldSpec, ...]) -> tuple[str, int] | None:
-    """(field, length of the label) when ``text`` starts with a label and a separator."""
-    best: tuple[str, int] | None = None
+def _label_prefix(
+    chars: list[tuple[str, WordRecord]], specs: tuple[FieldSpec, ...]
+) -> tuple[str, int] | None:
+    """(field, where its value starts) when the characters start with a label followed by a
+    separator ("姓名：张三") or by a gap of most of a character ("姓名   张三", a form whose
+    rules were lost)."""
+    text = "".join(ch for ch, _ in chars)
+    best: tuple[str, int, int] | None = None  # key, label length, value start
     for spec in specs:
         for label in spec.labels:
-            rest = text[len(label) :]
-            labelled = text.startswith(label) and rest[:1] in _SEPARATOR_CHARS and len(rest) > 1
-            if labelled and (best is None or len(label) > best[1]):
-                best = (spec.key, len(label) + 1)
-    return best
+            n = len(label)
+            if not text.startswith(label) or len(text) <= n + 1:
+                continue
+            if text[n] in _SEPARATOR_CHARS:
+                start = n + 1
+            else:
+                before, after = chars[n - 1][1], chars[n][1]
+                height = before.box[3] - before.box[1]
+                if after is before or after.box[0] - before.box[2] < 0.8 * height:
+                    continue
+                start = n
+            if best is None or n > best[1]:
+                best = (spec.key, n, start)
+    return None if best is None else (best[0], best[2])
 
 
 def _chars(words: list[WordRecord]) -> list[tuple[str, WordRecord]]:
@@ -145,13 +159,27 @@ def table_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Can
         if chars:
             raw = "".join(ch for ch, _ in chars)
             found.append(Candidate(key, raw, page.number, _words_of(chars), "table"))
-    for i, text in texts.items():  # "姓名：张三" in one cell
-        prefix = None if keys[i] else _label_prefix(text, specs)
+    for i in texts:  # "姓名：张三" in one cell
+        chars = _chars(words_in[i])
+        prefix = None if keys[i] else _label_prefix(chars, specs)
         if prefix is not None:
-            chars = _chars(words_in[i])[prefix[1] :]
+            chars = chars[prefix[1] :]
             raw = "".join(ch for ch, _ in chars)
             found.append(Candidate(prefix[0], raw, page.number, _words_of(chars), "table"))
     return found
+
+
+def _text_between(page: PageRecord, left: WordRecord, right: WordRecord) -> bool:
+    """Whether other text on the page stands on the same row between two words: then they are
+    not a label and its value, however the line was put together."""
+    x0, x1 = left.box[2], right.box[0]
+    top, bottom = left.box[1], left.box[3]
+    return any(
+        w.box[0] >= x0 and w.box[2] <= x1 and min(bottom, w.box[3]) > max(top, w.box[1])
+        for line in page.lines
+        for w in line.words
+        if w is not left and w is not right
+    )
 
 
 def text_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Candidate]:
@@ -164,8 +192,10 @@ def text_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Cand
         if line.cell is not None:
             continue
         chars = _chars(line.words)
-        prefix = _label_prefix("".join(ch for ch, _ in chars), specs)
-        if prefix is not None:
+        prefix = _label_prefix(chars, specs)
+        if prefix is not None and not _text_between(
+            page, chars[prefix[1] - 1][1], chars[prefix[1]][1]
+        ):
             value = chars[prefix[1] :]
             raw = "".join(ch for ch, _ in value)
             found.append(Candidate(prefix[0], raw, page.number, _words_of(value), "line"))

@@ -7,7 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
+# 〇 as OCR reads it too: a circle, a letter O or Q, a zero.
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | dict.fromkeys("零○OoQ0", 0)
 
 
 def fold(text: str) -> str:
@@ -50,12 +51,14 @@ def _number(text: str) -> int | None:
     return int(text) if text.isdigit() else _hanzi_number(text)
 
 
-_HAN = "〇一二三四五六七八九十零○O"
+_HAN = "〇一二三四五六七八九十零○OoQ0"
 # Year, month and optional day, separated by 年月日, dots, dashes or slashes. A year in
 # Chinese numerals is written out in full (一九八五); two of them are two characters lost.
+# A day follows 月 or a separator: "1983.079" is a misread, not the 9th of July.
+_NUM = rf"(?:\d{{1,2}}|[{_HAN}]{{1,3}})"
 _PARTS = re.compile(
-    rf"^(?P<y>\d{{4}}|\d{{2}}|[{_HAN}]{{4}})[年.\-/](?P<m>\d{{1,2}}|[{_HAN}]{{1,3}})月?"
-    rf"(?:[.\-/]?(?P<d>\d{{1,2}}|[{_HAN}]{{1,3}})日?)?$"
+    rf"^(?P<y>\d{{4}}|\d{{2}}|[{_HAN}]{{4}})[年.\-/:](?P<m>{_NUM})"
+    rf"(?:月(?:(?P<d>{_NUM})日)?|[.\-/:](?P<d2>{_NUM})日?)?$"
 )
 
 
@@ -68,7 +71,8 @@ def parse_date(text: str, pivot: int = 30) -> ParsedDate | None:
     if m is None:
         return None
     year, month = _number(m["y"]), _number(m["m"])
-    day = _number(m["d"]) if m["d"] else None
+    day_text = m["d"] or m["d2"]
+    day = _number(day_text) if day_text else None
     if year is None or month is None or not 1 <= month <= 12:
         return None
     two_digit = len(m["y"]) == 2

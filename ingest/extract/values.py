@@ -22,9 +22,9 @@ _UNIT = re.compile(
 # A letter between digits ("3001C008") is almost always a misread digit.
 _LETTER_IN_DIGITS = re.compile(r"\d[A-Za-z]\d|\d[A-Za-z]$|^[A-Za-z]\d")
 # Punctuation and specks OCR reads at the ends of a value; none belongs to one.
-_TRAILING = "，,。.；;：:、·•'\"|_-—~`"
+_TRAILING = "，,。.；;：:、·•'\"|_-—~`“”‘’?？!！*#"
 # Between the items of a list OCR reads 、 or a comma, or drops the small 、 altogether.
-_LIST_SEPARATORS = re.compile(r"[，,、;；]")
+_LIST_SEPARATORS = re.compile(r"[，,、;；:：]")
 
 
 @dataclass

@@ -10,8 +10,8 @@ import numpy as np
 from ingest.filetype import sniff
 from ingest.scans import ScanLimits, load_page
 from ocr.engine import make_engine
-from ocr.layout import Cell, arrange, find_cells, rows_from_words
-from ocr.pipeline import read_page
+from ocr.layout import Cell, arrange, find_cells, line_of, rows_from_words
+from ocr.pipeline import read_page, second_look
 from ocr.preprocess import PreprocessOptions
 from ocr.types import Box, Line, Recognition, Word
 from scripts.ocr_metrics import normalise
@@ -109,3 +109,36 @@ def test_generated_forms_read_cell_by_cell(tmp_path: Path) -> None:
     assert len(reading.cells) == len(wanted)
     matched = sum(1 for a, b in zip(wanted, read, strict=False) if a == b)
     assert matched >= 0.9 * len(wanted), str(list(zip(wanted, read, strict=False)))
+
+
+class _CropOnlyReader:
+    """Reads nothing on a whole page, and one glyph on any small crop: stands in for a text
+    detector that misses a lone character, to show where the second look puts what it reads."""
+
+    name = "crop-only"
+    reads_binary = True
+
+    def recognize(self, image: np.ndarray) -> Recognition:
+        if image.shape[0] > 300:
+            return Recognition(self.name, ())
+        return Recognition(self.name, (line_of([Word("无", Box(20, 10, 40, 30), 0.9)]),))
+
+    def detect_flip(self, image: np.ndarray) -> None:
+        return None
+
+
+def test_a_cell_with_ink_but_no_text_is_read_again_on_its_own() -> None:
+    binary = np.full((600, 800), 255, np.uint8)
+    binary[120:140, 310:330] = 0  # ink in the second cell only
+    cells = (Cell(Box(50, 100, 250, 160), 0, 0), Cell(Box(250, 100, 600, 160), 0, 1))
+    empty = Recognition("crop-only", ())
+    read = second_look(binary, binary, cells, empty, _CropOnlyReader(), DPI)
+    [line] = read.lines
+    assert line.text == "无" and line.cell == 1
+    inset, pad = max(2, DPI // 60), DPI // 10
+    assert line.box == Box(
+        250 + inset - pad + 20,
+        100 + inset - pad + 10,
+        250 + inset - pad + 40,
+        100 + inset - pad + 30,
+    )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from archive.domain import FIELD_KEYS, ExtractedField
+from dataclasses import replace
+
+from archive.domain import FIELD_KEYS, ExtractedField, LineRecord, WordRecord
 from ingest.extract.extractor import extract
 from tests.ingest.extract.pages import page
 
@@ -178,3 +180,31 @@ def test_a_gender_read_nowhere_is_taken_from_a_valid_id_with_its_evidence() -> N
     gender = got["gender"]
     assert gender.value == "男" and not gender.needs_review and gender.repair
     assert gender.evidence is not None and gender.evidence.text == ID
+
+
+def test_label_and_value_on_one_line_apart_are_paired_when_the_rules_are_lost() -> None:
+    form = page()
+    words = [
+        WordRecord(ch, 0.99, [100 + 30 * i, 300, 128 + 30 * i, 330], [0, 0, 1, 1])
+        for i, ch in enumerate("姓名")
+    ] + [
+        WordRecord(ch, 0.99, [300 + 30 * i, 300, 328 + 30 * i, 330], [0, 0, 1, 1])
+        for i, ch in enumerate("张三")
+    ]
+    line = LineRecord("姓名张三", 0.99, [100, 300, 388, 330], [0, 0, 1, 1], words)
+    got = _by_key(extract([replace(form, lines=[*form.lines, line])]))
+    assert got["name"].value == "张三"
+    # Without the gap "姓名张三" is one run of text, not a label and a value.
+    close = [replace(w, box=[100 + 30 * i, 300, 128 + 30 * i, 330]) for i, w in enumerate(words)]
+    got = _by_key(extract([replace(form, lines=[*form.lines, replace(line, words=close)])]))
+    assert got["name"].value is None
+    # Nor when other text stands between them (a lost value, then another field's label).
+    between = LineRecord(
+        "性别",
+        0.99,
+        [200, 300, 258, 330],
+        [0, 0, 1, 1],
+        [WordRecord("性别", 0.99, [200, 300, 258, 330], [0, 0, 1, 1])],
+    )
+    got = _by_key(extract([replace(form, lines=[*form.lines, line, between])]))
+    assert got["name"].value is None
