@@ -14,6 +14,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(Path("./archive-data"), description="store, originals, page images")
     es_url: str | None = Field(None, description="unset: the embedded default search backend")
+    es_alias: str = Field("vetarchive-records", description="the alias searches go through")
     database_url: str | None = Field(None, description="unset: SQLite in data_dir")
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
     engine: str = "rapidocr"  # measured best (scripts/bench_ocr.py); "tesseract" also supported

@@ -284,19 +284,17 @@ class Store:
             )
 
     def iter_documents(
-        self, with_text: bool = False, with_fields: bool = False
+        self, with_text: bool = False, with_fields: bool = False, ids: list[int] | None = None
     ) -> Iterator[dict[str, Any]]:
-        """Documents in id order, with their page texts and current fields when asked;
-        streamed, not loaded."""
+        """Documents (all, or those with ``ids``) in id order, with their page texts and current
+        fields when asked; streamed, not loaded."""
         with self.engine.connect() as conn:
             last_id = 0
             while True:
-                batch = conn.execute(
-                    select(schema.documents)
-                    .where(schema.documents.c.id > last_id)
-                    .order_by(schema.documents.c.id)
-                    .limit(200)
-                ).all()
+                chosen = select(schema.documents).where(schema.documents.c.id > last_id)
+                if ids is not None:
+                    chosen = chosen.where(schema.documents.c.id.in_(ids))
+                batch = conn.execute(chosen.order_by(schema.documents.c.id).limit(200)).all()
                 if not batch:
                     return
                 texts: dict[int, list[str]] = {}
@@ -389,6 +387,37 @@ class Store:
         except SQLAlchemyError as exc:
             raise StoreError(f"could not correct {key} of document {document_id}: {exc}") from exc
         return fields.corrected(machine[key], value, by)
+
+    # --- search feed --------------------------------------------------------------------
+
+    def pending_outbox(self, limit: int = 500) -> list[tuple[int, int]]:
+        """(outbox id, document id) of index updates not yet acknowledged, oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(schema.outbox.c.id, schema.outbox.c.document_id)
+                .where(schema.outbox.c.done_at.is_(None))
+                .order_by(schema.outbox.c.id)
+                .limit(limit)
+            ).all()
+        return [(int(r.id), int(r.document_id)) for r in rows]
+
+    def outbox_done(self, outbox_ids: list[int]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(schema.outbox)
+                .where(schema.outbox.c.id.in_(outbox_ids))
+                .values(done_at=_now())
+            )
+
+    def count_pending_outbox(self) -> int:
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(
+                    select(func.count())
+                    .select_from(schema.outbox)
+                    .where(schema.outbox.c.done_at.is_(None))
+                ).scalar_one()
+            )
 
     def pages_of(self, document_id: int) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:

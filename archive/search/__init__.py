@@ -1,0 +1,1 @@
+"""Search: one contract, two backends (SQLite FTS5 embedded, Elasticsearch), fed from the store."""

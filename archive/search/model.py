@@ -1,0 +1,129 @@
+"""What goes into a search index and what comes out: one model for every backend."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from archive.search import text
+
+FACETS = ("discharge_type", "enlistment_year", "unit")
+DATE_FIELDS = ("birth_date", "enlistment_date", "discharge_date")
+
+
+FACET_SIZE = 20
+
+
+def top_counts(values: Iterable[str]) -> dict[str, int]:
+    """The FACET_SIZE most frequent non-empty values, most frequent first, ties by value."""
+    counts = Counter(v for v in values if v)
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_SIZE])
+
+
+@dataclass(frozen=True, slots=True)
+class IndexDocument:
+    """One source file as search sees it: its current field values and its page texts."""
+
+    document_id: int
+    source: str
+    fields: dict[str, str | None]
+    pages: list[str]
+
+    def value(self, key: str) -> str:
+        return self.fields.get(key) or ""
+
+    @property
+    def enlistment_year(self) -> str:
+        return self.value("enlistment_date")[:4]
+
+    def tokens(self) -> dict[str, list[str]]:
+        """Every token column, computed once here so all backends match alike."""
+        plain = text.letters_and_digits
+        name, unit = plain(self.value("name")), plain(text.skeleton(self.value("unit")))
+        skeleton = plain(text.skeleton(name))
+        page_text = "".join(plain(p) for p in self.pages)
+        return {
+            "name_tokens": sorted({name, *text.bigrams(name)} - {""}),
+            "skeleton_tokens": sorted({skeleton, *text.bigrams(skeleton)} - {""}),
+            "pinyin_tokens": text.pinyin_tokens(name),
+            "unit_tokens": sorted({unit, *text.bigrams(unit)} - {""}),
+            "id_tokens": text.id_tokens(self.value("id_number")),
+            "text_tokens": sorted(set(text.bigrams(page_text))),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    q: str = ""  # any text on the pages
+    name: str = ""
+    unit: str = ""
+    id: str = ""  # the whole ID number, or its last 4 to 6 characters
+    discharge_type: str = ""
+    enlistment_year: str = ""
+    # Inclusive ISO bounds ("1960", "1960-05", "1960-05-01" all work: compared as text).
+    birth_from: str = ""
+    birth_to: str = ""
+    enlistment_from: str = ""
+    enlistment_to: str = ""
+    discharge_from: str = ""
+    discharge_to: str = ""
+    size: int = 20
+    offset: int = 0
+
+    def is_empty(self) -> bool:
+        return not any(
+            (self.q, self.name, self.unit, self.id, self.discharge_type, self.enlistment_year)
+        ) and not any(self.date_bounds().values())
+
+    def date_bounds(self) -> dict[str, tuple[str, str]]:
+        return {
+            "birth_date": (self.birth_from, self.birth_to),
+            "enlistment_date": (self.enlistment_from, self.enlistment_to),
+            "discharge_date": (self.discharge_from, self.discharge_to),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    page: int  # 1-based
+    snippet: str  # with the matched text between 【 and 】
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    document_id: int
+    source: str
+    score: float
+    fields: dict[str, str | None]
+    highlights: list[Highlight] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    total: int
+    hits: list[SearchHit]
+    facets: dict[str, dict[str, int]]
+
+
+class SearchBackend(Protocol):
+    """What every backend does; the contract tests hold each one to the same answers."""
+
+    name: str
+
+    def upsert(self, docs: list[IndexDocument]) -> None: ...
+
+    def delete(self, document_ids: list[int]) -> None: ...
+
+    def search(self, query: SearchQuery) -> SearchResult: ...
+
+    def count(self) -> int: ...
+
+    def health(self) -> str | None:
+        """None when the backend answers, else why not."""
+        ...
+
+    def rebuild(self, docs: Iterable[IndexDocument]) -> None:
+        """Replace everything indexed with ``docs`` while searches keep answering."""
+        ...
