@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import track
+from rich.table import Table
 
 from archive import __version__, logs
 from archive.domain import ExtractedField, Outcome
@@ -74,6 +76,7 @@ def ingest(
         raise typer.Exit(2)
     with IngestProgress(err) as progress:
         report = IngestRun(store, settings.data_dir, options, progress).run(paths)
+    _sync_index(settings, store)
     if any(r.outcome is not Outcome.OK for r in report.results):
         err.print(summary_table(report.results))
     ok, skipped, failed = (report.count(o) for o in Outcome)
@@ -84,6 +87,119 @@ def ingest(
     )
     store.close()
     raise typer.Exit(1 if failed else 0)
+
+
+index_app = typer.Typer(no_args_is_help=True, help="the search index")
+app.add_typer(index_app, name="index")
+
+
+def _sync_index(settings: Settings, store: Store) -> bool:
+    """Send pending index updates; the store already holds them, so a backend that is down
+    only delays search, and the next sync catches up."""
+    from archive.search.backends import make_backend
+    from archive.search.feed import drain
+    from archive.search.model import SearchUnavailable
+
+    try:
+        sent = drain(store, make_backend(settings, store))
+    except SearchUnavailable as exc:
+        pending = store.count_pending_outbox()
+        err.print(f"[yellow]检索索引暂不可用，{pending} 条更新待同步：{exc}[/yellow]")
+        err.print("[yellow]恢复后运行 archive index sync[/yellow]")
+        return False
+    if sent:
+        err.print(f"检索索引已更新 {sent} 条")
+    return True
+
+
+@index_app.command("sync")
+def index_sync() -> None:
+    """Send every pending update to the search index. Exit status 1 if it is unreachable."""
+    settings, store = _setup()
+    ok = _sync_index(settings, store)
+    store.close()
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
+def reindex() -> None:
+    """Rebuild the search index from the store; searches keep answering meanwhile."""
+    from archive.search.backends import make_backend
+    from archive.search.feed import index_documents
+    from archive.search.model import SearchUnavailable
+
+    settings, store = _setup()
+    backend = make_backend(settings, store)
+    pending = store.pending_outbox(10**9)
+    try:
+        backend.rebuild(index_documents(store))
+    except SearchUnavailable as exc:
+        err.print(f"[red]重建失败，原索引未改动：{exc}[/red]")
+        raise typer.Exit(1) from exc
+    store.outbox_done([outbox_id for outbox_id, _ in pending])
+    err.print(f"索引已重建：{backend.count()} 份档案")
+    store.close()
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="any text: name, unit, ID tail or page text")] = "",
+    name: Annotated[str, typer.Option("--name", help="name (partial, misread, pinyin)")] = "",
+    unit: Annotated[str, typer.Option("--unit", help="unit designation or part of it")] = "",
+    id_number: Annotated[str, typer.Option("--id", help="ID number or its last 4-6")] = "",
+    size: Annotated[int, typer.Option(min=1, max=1000, help="hits to show")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for other tools")] = False,
+) -> None:
+    """Search the archive; prints a table, or JSON with --json."""
+    from archive.search.backends import make_backend
+    from archive.search.model import SearchQuery, SearchUnavailable
+
+    settings, store = _setup()
+    backend = make_backend(settings, store)
+    q = SearchQuery(q=query, name=name, unit=unit, id=id_number, size=size)
+    if q.is_empty():
+        err.print("[red]请给出检索内容：QUERY 或 --name / --unit / --id[/red]")
+        raise typer.Exit(2)
+    try:
+        result = backend.search(q)
+    except SearchUnavailable as exc:
+        err.print(f"[red]检索服务不可用：{exc}[/red]")
+        raise typer.Exit(1) from exc
+    finally:
+        store.close()
+    if as_json:
+        out = {
+            "total": result.total,
+            "hits": [
+                {
+                    "source": h.source,
+                    "document_id": h.document_id,
+                    "score": h.score,
+                    **h.fields,
+                    "highlights": [{"page": x.page, "snippet": x.snippet} for x in h.highlights],
+                }
+                for h in result.hits
+            ],
+        }
+        typer.echo(json.dumps(out, ensure_ascii=False))
+        return
+    console = Console()
+    table = Table(title=f"共 {result.total} 条")
+    for header in ("档案", "姓名", "身份证号", "部队番号", "入伍", "退役", "出处"):
+        table.add_column(header)
+    for h in result.hits:
+        f = h.fields
+        where = "；".join(f"第{x.page}页 {x.snippet}" for x in h.highlights)
+        table.add_row(
+            h.source,
+            f.get("name") or "",
+            f.get("id_number") or "",
+            f.get("unit") or "",
+            f.get("enlistment_date") or "",
+            f.get("discharge_date") or "",
+            where,
+        )
+    console.print(table)
 
 
 @app.command()
@@ -114,6 +230,7 @@ def extract(
             batch = {}
     store.replace_fields(batch)
     err.print(f"完成：{len(ids)} 份档案重新提取字段，{flagged} 个字段待人工复核")
+    _sync_index(settings, store)
     store.close()
 
 

@@ -18,6 +18,7 @@ system_packages=(
   libgl1 libglib2.0-0
   fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei
   python3-venv
+  curl  # scripts/elasticsearch.sh asks the server whether it answers
 )
 missing=()
 for p in "${system_packages[@]}"; do

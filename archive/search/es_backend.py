@@ -24,6 +24,7 @@ from archive.search.model import (
     SearchHit,
     SearchQuery,
     SearchResult,
+    SearchUnavailable,
 )
 from archive.search.plan import Plan, plan, upper_bound
 from archive.search.snippets import highlights
@@ -31,10 +32,6 @@ from archive.search.snippets import highlights
 MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "index_mappings"
 ALIAS = "vetarchive-records"
 ES_ERRORS = (es_exceptions.ApiError, es_exceptions.TransportError, helpers.BulkIndexError)
-
-
-class SearchUnavailable(Exception):
-    """The search backend did not answer or refused; its own message is kept."""
 
 
 def latest_mapping(directory: Path = MAPPINGS_DIR) -> tuple[int, dict[str, Any]]:

@@ -13,6 +13,10 @@ FACETS = ("discharge_type", "enlistment_year", "unit")
 DATE_FIELDS = ("birth_date", "enlistment_date", "discharge_date")
 
 
+class SearchUnavailable(Exception):
+    """The search backend did not answer or refused; its own message is kept."""
+
+
 FACET_SIZE = 20
 
 

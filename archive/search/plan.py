@@ -70,6 +70,20 @@ def _id_clause(number: str) -> Clause:
     return Clause("id", ())  # 1-3 or 7-14 characters identify no one
 
 
+def _any_clause(q: str) -> Clause:
+    """One search box for everything: a name, a unit, an ID or its tail, or any text on the
+    pages; a name or unit match ranks above the same characters found in running text."""
+    alternatives = [
+        *_name_clause(q).alternatives,
+        *_unit_clause(q).alternatives,
+        *_id_clause(q).alternatives,
+    ]
+    grams = tuple(text.bigrams(q))
+    if grams:
+        alternatives.append(Alternative("text_tokens", grams, 1.0))
+    return Clause("q", tuple(alternatives))
+
+
 def plan(query: SearchQuery) -> Plan:
     clauses = []
     if query.name.strip():
@@ -79,8 +93,7 @@ def plan(query: SearchQuery) -> Plan:
     if query.id.strip():
         clauses.append(_id_clause(query.id))
     if query.q.strip():
-        grams = tuple(text.bigrams(query.q))
-        clauses.append(Clause("q", (Alternative("text_tokens", grams, 1.0),) if grams else ()))
+        clauses.append(_any_clause(query.q))
     equals = {
         k: v
         for k, v in (

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from archive.search.model import IndexDocument, SearchBackend, SearchQuery
+from archive.search.sqlite_backend import SqliteBackend
+from archive.store import Store
 
 ID_WANG = "34012319580312357X"
 
@@ -137,3 +139,30 @@ def test_updates_replace_and_deletes_remove(backend: SearchBackend) -> None:
     backend.rebuild(CORPUS[:3])
     assert backend.count() == 3 and _ids(backend, unit="部队") == [1, 2]
     assert backend.health() is None
+
+
+def test_one_search_box_finds_names_units_id_tails_and_text(backend: SearchBackend) -> None:
+    backend.upsert(CORPUS)
+    assert _ids(backend, q="王建国")[0] == 1
+    assert _ids(backend, q="任克己") == [4]
+    assert _ids(backend, q="357X") == [1]
+    assert _ids(backend, q="第27集团军") == [3]
+    assert _ids(backend, q="荣立个人三等功") == [1]
+
+
+def test_both_backends_answer_the_same(store: Store, es_backend: SearchBackend) -> None:
+    sqlite = SqliteBackend(store.engine)
+    for backend in (sqlite, es_backend):
+        backend.upsert(CORPUS)
+    queries = [
+        SearchQuery(name="建国"),
+        SearchQuery(q="部队"),
+        SearchQuery(unit="部队", birth_from="1950", size=3, offset=1),
+        SearchQuery(q="王", enlistment_to="1980"),
+    ]
+    for query in queries:
+        a, b = sqlite.search(query), es_backend.search(query)
+        assert a.total == b.total and a.facets == b.facets, query
+        assert [(h.document_id, h.score, h.highlights) for h in a.hits] == [
+            (h.document_id, h.score, h.highlights) for h in b.hits
+        ], query
