@@ -79,7 +79,7 @@ class SearchQuery:
     def is_empty(self) -> bool:
         return not any(
             (self.q, self.name, self.unit, self.id, self.discharge_type, self.enlistment_year)
-        ) and not any(self.date_bounds().values())
+        ) and not any(lo or hi for lo, hi in self.date_bounds().values())
 
     def date_bounds(self) -> dict[str, tuple[str, str]]:
         return {

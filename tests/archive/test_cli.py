@@ -68,11 +68,22 @@ def test_ingest_exit_status_summary_and_export(samples: list[SampleFile], tmp_pa
         del record["page_text"]
         assert re_extracted[source] == record
 
+    # Ingest fed the embedded index through the outbox: found by name, ID tail and text.
+    found = _archive(["search", "--name", jpeg.veteran.name, "--json"], data)
+    result = json.loads(found.stdout)
+    assert result["total"] >= 1 and result["hits"][0]["source"] == jpeg.path.name
+    assert set(FIELD_KEYS) <= set(result["hits"][0])
+    tail = _archive(["search", "--id", pdf.veteran.id_number[-6:], "--json"], data)
+    assert [h["source"] for h in json.loads(tail.stdout)["hits"]] == [pdf.path.name]
+    table = _archive(["search", pdf.veteran.name], data)
+    assert table.returncode == 0 and pdf.veteran.name in table.stdout
+
 
 def test_bad_arguments_are_refused_clearly(tmp_path: Path) -> None:
     assert _archive(["export", "--format", "csv"], tmp_path).returncode == 2
     assert _archive(["ingest"], tmp_path).returncode == 2
     assert _archive(["extract"], tmp_path).returncode == 2
+    assert _archive(["search"], tmp_path).returncode == 2
     unknown = _archive(["ingest", "--engine", "nosuch", str(tmp_path)], tmp_path)
     assert unknown.returncode == 2 and "未知的识别引擎" in unknown.stderr
     assert _archive(["--version"], tmp_path).stdout.startswith("vetarchive ")
