@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job on generated sample scans, on the embedded default store (no server needed):
-# install, generate scans with ground truth, ingest them, export what was read.
+# install, generate scans with ground truth, ingest them, export what was read, search it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -10,3 +10,9 @@ export ARCHIVE_DATA_DIR="${ARCHIVE_DATA_DIR:-./archive-data}"
 .venv/bin/archive export --format jsonl --with-text -o samples/export.jsonl
 echo "导出结果：samples/export.jsonl（每个源文件一行）"
 head -c 600 samples/export.jsonl; echo
+# Search the embedded index that ingest filled: a veteran's name, then any text.
+name="$(.venv/bin/python -c 'import glob, json; print(json.load(open(sorted(glob.glob("samples/truth/*.json"))[0], encoding="utf-8"))["fields"]["name"])')"
+echo "按姓名检索：${name}"
+.venv/bin/archive search --name "$name"
+echo "全文检索：三等功"
+.venv/bin/archive search 三等功 --size 5

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -18,12 +17,6 @@ class SearchUnavailable(Exception):
 
 
 FACET_SIZE = 20
-
-
-def top_counts(values: Iterable[str]) -> dict[str, int]:
-    """The FACET_SIZE most frequent non-empty values, most frequent first, ties by value."""
-    counts = Counter(v for v in values if v)
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_SIZE])
 
 
 @dataclass(frozen=True, slots=True)

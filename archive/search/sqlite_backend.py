@@ -14,17 +14,17 @@ from typing import Any
 from sqlalchemy import Connection, Engine, text
 
 from archive.search.model import (
+    FACET_SIZE,
     FACETS,
     IndexDocument,
     SearchHit,
     SearchQuery,
     SearchResult,
-    top_counts,
 )
 from archive.search.plan import Alternative, Plan, plan, upper_bound
 from archive.search.snippets import highlights
 
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 TOKEN_COLUMNS = (
     "name_tokens",
     "skeleton_tokens",
@@ -52,12 +52,14 @@ def _create(conn: Connection) -> None:
     row = conn.execute(text("SELECT version FROM search_meta")).first()
     if row is not None and row[0] == LAYOUT_VERSION:
         return
-    for table in ("search_fts", "search_docs", "search_pages"):
+    for table in ("search_fts", "search_docs", "search_pages", "search_blobs"):
         conn.execute(text(f"DROP TABLE IF EXISTS {table}"))
     columns = ", ".join(f"{c} TEXT" for c in DOC_COLUMNS)
+    conn.execute(text(f"CREATE TABLE search_docs (document_id INTEGER PRIMARY KEY, {columns})"))
+    # The bulky part apart, so filters and facets scan narrow rows.
     conn.execute(
         text(
-            f"CREATE TABLE search_docs (document_id INTEGER PRIMARY KEY, {columns},"
+            "CREATE TABLE search_blobs (document_id INTEGER PRIMARY KEY,"
             " fields TEXT NOT NULL, pages TEXT NOT NULL)"
         )
     )
@@ -91,18 +93,24 @@ class SqliteBackend:
         self._remove(conn, ids)
         conn.execute(
             text(
-                f"INSERT INTO search_docs (document_id, {', '.join(DOC_COLUMNS)}, fields, pages)"
-                f" VALUES (:document_id, {', '.join(':' + c for c in DOC_COLUMNS)}, :fields,"
-                " :pages)"
+                f"INSERT INTO search_docs (document_id, {', '.join(DOC_COLUMNS)})"
+                f" VALUES (:document_id, {', '.join(':' + c for c in DOC_COLUMNS)})"
             ),
             [
                 {
                     "document_id": d.document_id,
                     "source": d.source,
-                    **{
-                        c: d.value(c) for c in DOC_COLUMNS if c not in ("source", "enlistment_year")
-                    },
+                    **{c: d.value(c) for c in DOC_COLUMNS[1:-1]},
                     "enlistment_year": d.enlistment_year,
+                }
+                for d in docs
+            ],
+        )
+        conn.execute(
+            text("INSERT INTO search_blobs VALUES (:document_id, :fields, :pages)"),
+            [
+                {
+                    "document_id": d.document_id,
                     "fields": json.dumps(d.fields, ensure_ascii=False),
                     "pages": json.dumps(d.pages, ensure_ascii=False),
                 }
@@ -126,6 +134,7 @@ class SqliteBackend:
             chunk = ids[i : i + 500]
             marks = ", ".join(str(int(x)) for x in chunk)
             conn.execute(text(f"DELETE FROM search_docs WHERE document_id IN ({marks})"))
+            conn.execute(text(f"DELETE FROM search_blobs WHERE document_id IN ({marks})"))
             conn.execute(text(f"DELETE FROM search_fts WHERE rowid IN ({marks})"))
 
     def upsert(self, docs: list[IndexDocument]) -> None:
@@ -140,8 +149,8 @@ class SqliteBackend:
     def rebuild(self, docs: Iterable[IndexDocument]) -> None:
         """One transaction: readers (WAL) see the old index until the new one commits."""
         with self.engine.begin() as conn:
-            conn.execute(text("DELETE FROM search_docs"))
-            conn.execute(text("DELETE FROM search_fts"))
+            for table in ("search_docs", "search_blobs", "search_fts"):
+                conn.execute(text(f"DELETE FROM {table}"))
             batch: list[IndexDocument] = []
             for doc in docs:
                 batch.append(doc)
@@ -162,76 +171,89 @@ class SqliteBackend:
             return str(exc)
         return None
 
-    def _scores(self, conn: Connection, p: Plan) -> dict[int, float] | None:
-        """Document -> score for the token clauses; None when there are none (filters only)."""
-        scores: dict[int, float] | None = None
-        for clause in p.clauses:
-            matched: dict[int, float] = {}
-            for alt in clause.alternatives:
-                rows = conn.execute(
-                    text("SELECT rowid FROM search_fts WHERE search_fts MATCH :m"),
-                    {"m": _match_expression(alt)},
+    @staticmethod
+    def _matched(p: Plan) -> tuple[str, dict[str, Any]]:
+        """SQL for (document_id, score) of every document the plan matches, run inside SQLite:
+        one FTS5 MATCH per alternative, boosts summed per clause, clauses joined, filters."""
+        params: dict[str, Any] = {}
+        ctes, joins, score = [], [], []
+        for c, clause in enumerate(p.clauses):
+            parts = []
+            for a, alt in enumerate(clause.alternatives):
+                params[f"m{c}_{a}"] = _match_expression(alt)
+                parts.append(
+                    f"SELECT rowid AS id, {alt.boost!r} AS s FROM search_fts"
+                    f" WHERE search_fts MATCH :m{c}_{a}"
                 )
-                for (rowid,) in rows:
-                    matched[rowid] = matched.get(rowid, 0.0) + alt.boost
-            if scores is None:
-                scores = matched
-            else:
-                scores = {d: s + matched[d] for d, s in scores.items() if d in matched}
-        return scores
-
-    def _filtered(self, conn: Connection, p: Plan, ids: Iterable[int] | None) -> list[Any]:
-        where, params = [], {}
+            body = " UNION ALL ".join(parts) or "SELECT NULL AS id, 0.0 AS s WHERE 0"
+            ctes.append(f"c{c} AS (SELECT id, sum(s) AS s FROM ({body}) GROUP BY id)")
+            joins.append(f"JOIN c{c} ON c{c}.id = d.document_id")
+            score.append(f"c{c}.s")
+        where = []
         for i, (column, value) in enumerate(p.equals.items()):
-            where.append(f"{column} = :eq{i}")
+            where.append(f"d.{column} = :eq{i}")
             params[f"eq{i}"] = value
         for i, (column, (low, high)) in enumerate(p.ranges.items()):
-            where.append(f"{column} != ''")
+            where.append(f"d.{column} != ''")
             if low:
-                where.append(f"{column} >= :lo{i}")
+                where.append(f"d.{column} >= :lo{i}")
                 params[f"lo{i}"] = low
             if high:
-                where.append(f"{column} < :hi{i}")
+                where.append(f"d.{column} < :hi{i}")
                 params[f"hi{i}"] = upper_bound(high)
-        sql = "SELECT document_id, discharge_type, enlistment_year, unit FROM search_docs"
-        if ids is not None:
-            conn.execute(text("CREATE TEMP TABLE IF NOT EXISTS search_hits (id INTEGER)"))
-            conn.execute(text("DELETE FROM search_hits"))
-            rows = [{"id": i} for i in ids]
-            if rows:
-                conn.execute(text("INSERT INTO search_hits VALUES (:id)"), rows)
-            where.append("document_id IN (SELECT id FROM search_hits)")
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        return list(conn.execute(text(sql), params))
+        sql = (
+            ("WITH " + ", ".join(ctes) + " " if ctes else "")
+            + f"SELECT d.document_id AS document_id, {' + '.join(score) or '0.0'} AS score,"
+            " d.discharge_type AS discharge_type, d.enlistment_year AS enlistment_year,"
+            " d.unit AS unit FROM search_docs d "
+            + " ".join(joins)
+            + (" WHERE " + " AND ".join(where) if where else "")
+        )
+        return sql, params
 
     def search(self, query: SearchQuery) -> SearchResult:
-        p = plan(query)
-        with self.engine.connect() as conn:
-            scores = self._scores(conn, p)
-            if scores is not None and not scores:
-                return SearchResult(0, [], {f: {} for f in FACETS})
-            rows = self._filtered(conn, p, None if scores is None else list(scores))
-            conn.rollback()
-            ranked = sorted(
-                rows, key=lambda r: (-(scores or {}).get(r.document_id, 0.0), r.document_id)
+        matched, params = self._matched(plan(query))
+        with self.engine.begin() as conn:
+            # Matched once into a temporary table (this connection's own), then counted,
+            # faceted and paged from there.
+            conn.execute(
+                text(
+                    "CREATE TEMP TABLE IF NOT EXISTS hits (document_id INTEGER PRIMARY KEY,"
+                    " score REAL, discharge_type TEXT, enlistment_year TEXT, unit TEXT)"
+                )
             )
-            facets = {f: top_counts(getattr(r, f) for r in rows) for f in FACETS}
-            page = ranked[query.offset : query.offset + query.size]
-            hits = []
-            for r in page:
-                doc = conn.execute(
-                    text("SELECT source, fields, pages FROM search_docs WHERE document_id = :d"),
-                    {"d": r.document_id},
-                ).one()
-                pages = json.loads(doc.pages)
-                hits.append(
-                    SearchHit(
-                        r.document_id,
-                        doc.source,
-                        (scores or {}).get(r.document_id, 0.0),
-                        json.loads(doc.fields),
-                        highlights(pages, query.q) if query.q else [],
+            conn.execute(text("DELETE FROM temp.hits"))
+            conn.execute(text(f"INSERT INTO temp.hits {matched}"), params)
+            total = int(conn.execute(text("SELECT count(*) FROM temp.hits")).scalar_one())
+            facets = {}
+            for f in FACETS:
+                rows = conn.execute(
+                    text(
+                        f"SELECT {f} AS k, count(*) AS n FROM temp.hits WHERE {f} != ''"
+                        f" GROUP BY {f} ORDER BY n DESC, k ASC LIMIT {FACET_SIZE}"
                     )
                 )
-        return SearchResult(len(rows), hits, facets)
+                facets[f] = {r.k: int(r.n) for r in rows}
+            page = conn.execute(
+                text(
+                    "SELECT h.document_id, h.score, d.source, b.fields, b.pages FROM"
+                    " (SELECT document_id, score FROM temp.hits ORDER BY score DESC,"
+                    " document_id ASC LIMIT :limit OFFSET :offset) h"
+                    " JOIN search_docs d ON d.document_id = h.document_id"
+                    " JOIN search_blobs b ON b.document_id = h.document_id"
+                    " ORDER BY h.score DESC, h.document_id ASC"
+                ),
+                {"limit": query.size, "offset": query.offset},
+            ).all()
+            conn.execute(text("DELETE FROM temp.hits"))
+        hits = [
+            SearchHit(
+                int(r.document_id),
+                r.source,
+                float(r.score),
+                json.loads(r.fields),
+                highlights(json.loads(r.pages), query.q) if query.q else [],
+            )
+            for r in page
+        ]
+        return SearchResult(total, hits, facets)
