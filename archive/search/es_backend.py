@@ -20,6 +20,7 @@ from elasticsearch import exceptions as es_exceptions
 from archive.search.model import (
     FACET_SIZE,
     FACETS,
+    INDEXED_FIELDS,
     IndexDocument,
     SearchHit,
     SearchQuery,
@@ -47,19 +48,7 @@ def latest_mapping(directory: Path = MAPPINGS_DIR) -> tuple[int, dict[str, Any]]
 
 
 def _source(doc: IndexDocument) -> dict[str, Any]:
-    values = {
-        k: doc.value(k)
-        for k in (
-            "name",
-            "gender",
-            "id_number",
-            "unit",
-            "birth_date",
-            "enlistment_date",
-            "discharge_date",
-            "discharge_type",
-        )
-    }
+    values = {k: doc.value(k) for k in INDEXED_FIELDS}
     return {
         "document_id": doc.document_id,
         "source": doc.source,

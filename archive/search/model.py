@@ -9,6 +9,17 @@ from typing import Protocol
 from archive.search import text
 
 FACETS = ("discharge_type", "enlistment_year", "unit")
+# Field values every backend keeps beside the tokens, to filter, facet and show.
+INDEXED_FIELDS = (
+    "name",
+    "gender",
+    "id_number",
+    "unit",
+    "birth_date",
+    "enlistment_date",
+    "discharge_date",
+    "discharge_type",
+)
 DATE_FIELDS = ("birth_date", "enlistment_date", "discharge_date")
 
 

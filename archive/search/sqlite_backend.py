@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, text
 from archive.search.model import (
     FACET_SIZE,
     FACETS,
+    INDEXED_FIELDS,
     IndexDocument,
     SearchHit,
     SearchQuery,
@@ -33,18 +34,7 @@ TOKEN_COLUMNS = (
     "id_tokens",
     "text_tokens",
 )
-DOC_COLUMNS = (
-    "source",
-    "name",
-    "gender",
-    "id_number",
-    "unit",
-    "birth_date",
-    "enlistment_date",
-    "discharge_date",
-    "discharge_type",
-    "enlistment_year",
-)
+DOC_COLUMNS = ("source", *INDEXED_FIELDS, "enlistment_year")
 
 
 def _create(conn: Connection) -> None:
@@ -100,7 +90,7 @@ class SqliteBackend:
                 {
                     "document_id": d.document_id,
                     "source": d.source,
-                    **{c: d.value(c) for c in DOC_COLUMNS[1:-1]},
+                    **{c: d.value(c) for c in INDEXED_FIELDS},
                     "enlistment_year": d.enlistment_year,
                 }
                 for d in docs

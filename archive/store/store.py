@@ -315,15 +315,19 @@ class Store:
                     yield item
                 last_id = batch[-1].id
 
+    def _page_rows(self, document_id: int) -> list[Any]:
+        with self.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    select(schema.pages)
+                    .where(schema.pages.c.document_id == document_id)
+                    .order_by(schema.pages.c.number)
+                ).all()
+            )
+
     def page_records(self, document_id: int) -> list[PageRecord]:
         """A document's pages as the OCR stage left them: what extraction re-reads."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(schema.pages)
-                .where(schema.pages.c.document_id == document_id)
-                .order_by(schema.pages.c.number)
-            ).all()
-        return [fields.page_record(r) for r in rows]
+        return [fields.page_record(r) for r in self._page_rows(document_id)]
 
     def document_ids(self) -> list[int]:
         with self.engine.connect() as conn:
@@ -420,10 +424,4 @@ class Store:
             )
 
     def pages_of(self, document_id: int) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(schema.pages)
-                .where(schema.pages.c.document_id == document_id)
-                .order_by(schema.pages.c.number)
-            ).all()
-        return [dict(r._mapping) for r in rows]
+        return [dict(r._mapping) for r in self._page_rows(document_id)]
