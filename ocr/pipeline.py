@@ -9,7 +9,7 @@ import numpy as np
 
 from ocr.engine import Engine
 from ocr.geometry import map_box
-from ocr.layout import Cell, arrange, find_cells
+from ocr.layout import Cell, arrange, arrange_words, find_cells
 from ocr.preprocess import Preprocessed, PreprocessOptions, preprocess
 from ocr.types import Box, Line, Recognition, Word
 
@@ -39,6 +39,24 @@ def to_original_frame(recognition: Recognition, pre: Preprocessed) -> Recognitio
     return Recognition(engine=recognition.engine, lines=lines)
 
 
+def _read_cell(page: np.ndarray, box: Box, engine: Engine, dpi: int) -> list[Word]:
+    """The engine's words in one cell cut out (clear of its rules, with white margins, which
+    detectors need), in page coordinates."""
+    inset, pad = max(2, dpi // 60), dpi // 10
+    x0, y0, x1, y1 = box.x0 + inset, box.y0 + inset, box.x1 - inset, box.y1 - inset
+    if x1 <= x0 or y1 <= y0:
+        return []
+    crop = cv2.copyMakeBorder(
+        page[y0:y1, x0:x1], pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255
+    )
+    dx, dy = x0 - pad, y0 - pad
+    return [
+        Word(w.text, Box(w.box.x0 + dx, w.box.y0 + dy, w.box.x1 + dx, w.box.y1 + dy), w.confidence)
+        for line in engine.recognize(crop).lines
+        for w in line.words
+    ]
+
+
 def second_look(
     page: np.ndarray,
     binary: np.ndarray,
@@ -46,43 +64,37 @@ def second_look(
     recognition: Recognition,
     engine: Engine,
     dpi: int,
+    unsure_below: float = 0.9,
 ) -> Recognition:
-    """Cells with ink in them that the engine read nothing from, read again on their own.
+    """Cells the engine read nothing from though they hold ink, or read with a character it
+    was unsure of, read again on their own; the surer reading of a cell stands.
 
     A lone short value ("无", "男") is the easiest thing for a page-wide text detector to miss,
-    and a form is mostly such values; cut out, the cell is read at full resolution."""
-    read = {line.cell for line in recognition.lines}
-    inset = max(2, dpi // 60)  # clear of what is left of the rules
+    and a date squeezed into a narrow cell the easiest to merge or cut; cut out, a cell is
+    detected and read at full resolution."""
     min_ink = (dpi // 20) ** 2  # about a small glyph's worth
-    pad = dpi // 10
-    extra: list[Word] = []
+    by_cell: dict[int | None, list[Word]] = {}
+    for line in recognition.lines:
+        by_cell.setdefault(line.cell, []).extend(line.words)
+    changed = False
     for index, cell in enumerate(cells):
+        words = by_cell.get(index, [])
         b = cell.box
-        x0, y0, x1, y1 = b.x0 + inset, b.y0 + inset, b.x1 - inset, b.y1 - inset
-        if index in read or x1 <= x0 or y1 <= y0:
+        if words:
+            if min(w.confidence for w in words) >= unsure_below:
+                continue
+        elif np.count_nonzero(binary[b.y0 : b.y1, b.x0 : b.x1] == 0) < min_ink:
             continue
-        if np.count_nonzero(binary[y0:y1, x0:x1] == 0) < min_ink:
-            continue
-        # White margins: detectors miss text that touches the edge of the image.
-        crop = cv2.copyMakeBorder(
-            page[y0:y1, x0:x1], pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255
+        again = _read_cell(page, b, engine, dpi)
+        surer = min((w.confidence for w in again), default=0.0) > min(
+            (w.confidence for w in words), default=0.0
         )
-        dx, dy = x0 - pad, y0 - pad
-        for line in engine.recognize(crop).lines:
-            extra += [
-                Word(
-                    w.text,
-                    Box(w.box.x0 + dx, w.box.y0 + dy, w.box.x1 + dx, w.box.y1 + dy),
-                    w.confidence,
-                )
-                for w in line.words
-            ]
-    if not extra:
+        if again and surer:
+            by_cell[index] = again
+            changed = True
+    if not changed:
         return recognition
-    words = [w for line in recognition.lines for w in line.words] + extra
-    return arrange(
-        Recognition(recognition.engine, (Line("", Box(0, 0, 0, 0), 0.0, tuple(words)),)), cells
-    )
+    return arrange_words(recognition.engine, [w for ws in by_cell.values() for w in ws], cells)
 
 
 def read_page(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -142,3 +143,19 @@ def test_a_cell_with_ink_but_no_text_is_read_again_on_its_own() -> None:
         250 + inset - pad + 40,
         100 + inset - pad + 30,
     )
+
+
+def test_a_cell_read_unsure_is_read_again_and_the_surer_reading_stands() -> None:
+    binary = np.full((600, 800), 255, np.uint8)
+    cells = (Cell(Box(50, 100, 250, 160), 0, 0), Cell(Box(250, 100, 600, 160), 0, 1))
+    unsure = Word("天", Box(300, 110, 320, 130), 0.4)
+    sure = Word("性别", Box(60, 110, 100, 130), 0.95)
+    read = arrange(Recognition("crop-only", (line_of([sure]), line_of([unsure]))), cells)
+    again = second_look(binary, binary, cells, read, _CropOnlyReader(), DPI)
+    assert [(line.text, line.cell) for line in again.lines] == [("性别", 0), ("无", 1)]
+    # A re-reading no surer than the first leaves the first in place.
+    doubtful = arrange(
+        Recognition("crop-only", (line_of([replace(unsure, confidence=0.95)]),)), cells
+    )
+    kept = second_look(binary, binary, cells, doubtful, _CropOnlyReader(), DPI, unsure_below=0.99)
+    assert kept == doubtful
