@@ -3,6 +3,7 @@ checked against each other, repaired only where provable, and flagged where unsu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -10,6 +11,7 @@ from datetime import date
 from archive.domain import FIELD_KEYS, Alternative, Evidence, ExtractedField, PageRecord
 from ingest.extract import idcard
 from ingest.extract.candidates import Candidate, page_candidates
+from ingest.extract.normalize import fold, parse_date
 from ingest.extract.spec import FieldSpec, default_specs
 from ingest.extract.values import Normalised, normalise
 
@@ -157,6 +159,52 @@ def _as_date(value: str | None) -> date | None:
     return date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1)
 
 
+_YEAR_WITH_A_LETTER = re.compile(r"^(?P<year>[0-9A-Za-z|]{4})(?P<rest>[年.\-/:].+)$")
+
+
+def _plausible_years(key: str, born: int) -> range:
+    """Years a date of this kind can fall in for someone born in ``born``."""
+    if key == "birth_date":
+        return range(born, born + 1)
+    if key == "enlistment_date":
+        return range(born + ENLIST_AGE[0], born + ENLIST_AGE[1] + 1)
+    return range(born + ENLIST_AGE[0] + 1, born + 80)
+
+
+def _repair_years(fields: dict[str, _Field]) -> None:
+    """A date whose year has one letter where a digit must be ("H964年9月": a rule's remains
+    merged into the 1), put right when exactly one digit there gives a year the person's
+    age allows: the birth year from a valid ID."""
+    ident = fields.get("id_number")
+    born_on = idcard.birth_date(ident.value) if ident and ident.value else None
+    if born_on is None or ident is None or not idcard.is_valid(ident.value or ""):
+        return
+    for key in ("birth_date", "enlistment_date", "discharge_date"):
+        f = fields.get(key)
+        if f is None or f.chosen is None or f.chosen.norm.valid:
+            continue
+        m = _YEAR_WITH_A_LETTER.match(fold(f.chosen.candidate.raw))
+        letters = [i for i, ch in enumerate(m["year"]) if not ch.isdigit()] if m else []
+        if m is None or len(letters) != 1:
+            continue
+        i = letters[0]
+        fits = []
+        for digit in "0123456789":
+            year = m["year"][:i] + digit + m["year"][i + 1 :]
+            parsed = parse_date(year + m["rest"])
+            if parsed and parsed.year in _plausible_years(key, born_on.year):
+                fits.append((digit, parsed))
+        if len(fits) == 1:
+            digit, parsed = fits[0]
+            f.value = parsed.iso()
+            f.repair = (
+                f"年份第{i + 1}位“{m['year'][i]}”改为“{digit}”："
+                "唯一与身份证号中的出生年份相合的读法"
+            )
+            f.reasons = []
+            f.chosen = _Reading(f.chosen.candidate, Normalised(parsed.iso(), True, date=parsed))
+
+
 def _check_dates(fields: dict[str, _Field]) -> None:
     """Born before enlisted before discharged, and of an age to enlist."""
     keys = ("birth_date", "enlistment_date", "discharge_date")
@@ -267,6 +315,7 @@ def extract(
     fields = {k: f for k in FIELD_KEYS if (f := _pick(readings.get(k, []), options)) is not None}
     _repair_id(fields)
     _check_against_id(fields)
+    _repair_years(fields)
     _check_dates(fields)
     _repair_unit_code(fields)
     return [_result(fields.get(k), k, options) for k in FIELD_KEYS]

@@ -208,3 +208,14 @@ def test_label_and_value_on_one_line_apart_are_paired_when_the_rules_are_lost() 
     )
     got = _by_key(extract([replace(form, lines=[*form.lines, line, between])]))
     assert got["name"].value is None
+
+
+def test_a_letter_in_a_year_is_repaired_when_only_one_digit_fits_the_age() -> None:
+    got = _by_key(extract([page(_replace(REGISTER, "1965.03", "H965.03"))]))
+    enlisted = got["enlistment_date"]
+    assert enlisted.value == "1965-03" and not enlisted.needs_review
+    assert enlisted.repair is not None and "H" in enlisted.repair
+    # Without a valid ID to give the birth year, nothing proves the digit: flagged instead.
+    table = _replace(_replace(REGISTER, "1965.03", "H965.03"), ID, "")
+    got = _by_key(extract([page(table)]))
+    assert got["enlistment_date"].needs_review and got["enlistment_date"].repair is None
