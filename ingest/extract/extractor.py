@@ -159,7 +159,22 @@ def _as_date(value: str | None) -> date | None:
     return date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1)
 
 
-_YEAR_WITH_A_LETTER = re.compile(r"^(?P<year>[0-9A-Za-z|]{4})(?P<rest>[年.\-/:].+)$")
+_YEAR_AND_REST = re.compile(r"^(?P<year>[^年.\-/:]{3,4})(?P<rest>[年.\-/:].+)$")
+_HAN_DIGITS = "〇一二三四五六七八九"
+
+
+def _year_readings(year: str) -> list[str]:
+    """What a misread year may have been: a letter in place of one digit ("H964"), or one
+    character lost ("982", "九八九": the thin leading 1 or 一 is the one a cell edge cuts)."""
+    digits = _HAN_DIGITS if any(ch in _HAN_DIGITS for ch in year) else "0123456789"
+    if len(year) == 4:
+        odd = [i for i, ch in enumerate(year) if ch not in digits]
+        if len(odd) != 1:
+            return []
+        return [year[: odd[0]] + d + year[odd[0] + 1 :] for d in digits]
+    if all(ch in digits for ch in year):
+        return [year[:i] + d + year[i:] for i in range(4) for d in digits]
+    return []
 
 
 def _plausible_years(key: str, born: int) -> range:
@@ -172,35 +187,29 @@ def _plausible_years(key: str, born: int) -> range:
 
 
 def _repair_years(fields: dict[str, _Field]) -> None:
-    """A date whose year has one letter where a digit must be ("H964年9月": a rule's remains
-    merged into the 1), put right when exactly one digit there gives a year the person's
-    age allows: the birth year from a valid ID."""
+    """A date whose year was misread by one character, put right when exactly one reading
+    gives a year the person's age allows: the birth year from a valid ID."""
     ident = fields.get("id_number")
-    born_on = idcard.birth_date(ident.value) if ident and ident.value else None
-    if born_on is None or ident is None or not idcard.is_valid(ident.value or ""):
+    if ident is None or not ident.value or not idcard.is_valid(ident.value):
         return
+    born_on = idcard.birth_date(ident.value)
+    assert born_on is not None  # a valid ID has a valid birth date
     for key in ("birth_date", "enlistment_date", "discharge_date"):
         f = fields.get(key)
         if f is None or f.chosen is None or f.chosen.norm.valid:
             continue
-        m = _YEAR_WITH_A_LETTER.match(fold(f.chosen.candidate.raw))
-        letters = [i for i, ch in enumerate(m["year"]) if not ch.isdigit()] if m else []
-        if m is None or len(letters) != 1:
+        m = _YEAR_AND_REST.match(fold(f.chosen.candidate.raw))
+        if m is None:
             continue
-        i = letters[0]
-        fits = []
-        for digit in "0123456789":
-            year = m["year"][:i] + digit + m["year"][i + 1 :]
+        fits = {}
+        for year in _year_readings(m["year"]):
             parsed = parse_date(year + m["rest"])
             if parsed and parsed.year in _plausible_years(key, born_on.year):
-                fits.append((digit, parsed))
+                fits[parsed.iso()] = (year, parsed)
         if len(fits) == 1:
-            digit, parsed = fits[0]
+            year, parsed = next(iter(fits.values()))
             f.value = parsed.iso()
-            f.repair = (
-                f"年份第{i + 1}位“{m['year'][i]}”改为“{digit}”："
-                "唯一与身份证号中的出生年份相合的读法"
-            )
+            f.repair = f"年份“{m['year']}”读作“{year}”：唯一与身份证号中的出生年份相合的读法"
             f.reasons = []
             f.chosen = _Reading(f.chosen.candidate, Normalised(parsed.iso(), True, date=parsed))
 

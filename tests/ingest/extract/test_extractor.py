@@ -215,6 +215,9 @@ def test_a_letter_in_a_year_is_repaired_when_only_one_digit_fits_the_age() -> No
     enlisted = got["enlistment_date"]
     assert enlisted.value == "1965-03" and not enlisted.needs_review
     assert enlisted.repair is not None and "H" in enlisted.repair
+    for lost in ("965.03", "九六五年三月"):  # the leading 1 or 一 cut off by the cell edge
+        got = _by_key(extract([page(_replace(REGISTER, "1965.03", lost))]))
+        assert got["enlistment_date"].value == "1965-03", lost
     # Without a valid ID to give the birth year, nothing proves the digit: flagged instead.
     table = _replace(_replace(REGISTER, "1965.03", "H965.03"), ID, "")
     got = _by_key(extract([page(table)]))
