@@ -14,7 +14,7 @@ from rich.progress import track
 from rich.table import Table
 
 from archive import __version__, logs
-from archive.domain import ExtractedField, Outcome
+from archive.domain import ExtractedField, Outcome, Role
 from archive.progress import IngestProgress, summary_table
 from archive.settings import Settings
 from archive.store import Store
@@ -255,6 +255,105 @@ def export(
             count = write_jsonl(store, out, with_text)
     err.print(f"导出 {count} 条记录")
     store.close()
+
+
+keys_app = typer.Typer(no_args_is_help=True, help="API keys")
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[Role, typer.Option("--role", help="what the key may do")],
+    name: Annotated[str, typer.Option("--name", help="who or what uses it (unique)")],
+) -> None:
+    """Make a key; it is printed once, here, and kept only as a hash."""
+    from archive.store.keys import ApiKeyError, KeyStore
+
+    _, store = _setup()
+    try:
+        key, secret = KeyStore(store.engine).create(name, role)
+    except ApiKeyError as exc:
+        err.print(f"[red]未创建：{exc}[/red]")
+        raise typer.Exit(1) from exc
+    finally:
+        store.close()
+    err.print(f"已创建密钥 #{key.id}「{key.name}」（{key.role.value}）；只显示这一次，请妥善保存：")
+    typer.echo(secret)
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """Every key made, revoked ones included; never the secrets."""
+    from archive.store.keys import KeyStore
+
+    _, store = _setup()
+    keys = KeyStore(store.engine).list()
+    store.close()
+    table = Table(title=f"共 {len(keys)} 个密钥")
+    for header in ("编号", "名称", "角色", "前缀", "创建时间", "状态"):
+        table.add_column(header)
+    for k in keys:
+        state = "有效" if k.active else f"已吊销 {k.revoked_at:%Y-%m-%d %H:%M}"
+        table.add_row(
+            str(k.id), k.name, k.role.value, k.prefix, f"{k.created_at:%Y-%m-%d %H:%M}", state
+        )
+    Console().print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(key: Annotated[str, typer.Argument(help="the key's name or number")]) -> None:
+    """Revoke a key at once; it stays listed, and in the audit log."""
+    from archive.store.keys import ApiKeyError, KeyStore
+
+    _, store = _setup()
+    try:
+        revoked = KeyStore(store.engine).revoke(key)
+    except ApiKeyError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    finally:
+        store.close()
+    err.print(f"已吊销密钥 #{revoked.id}「{revoked.name}」")
+
+
+class StatsPeriod(StrEnum):
+    day = "day"
+    month = "month"
+
+
+@app.command()
+def stats(
+    by: Annotated[StatsPeriod, typer.Option("--by", help="per day or per month")] = (
+        StatsPeriod.month
+    ),
+    as_json: Annotated[bool, typer.Option("--json", help="JSON, as GET /api/v1/stats")] = False,
+) -> None:
+    """Progress figures: files, pages, persons, fields flagged, reviewed, corrected."""
+    from zoneinfo import ZoneInfo
+
+    from archive.store.stats import figures_dict, progress, progress_dict
+
+    settings, store = _setup()
+    found = progress(store.engine, by.value, ZoneInfo(settings.timezone))
+    store.close()
+    if as_json:
+        typer.echo(json.dumps(progress_dict(found, by.value), ensure_ascii=False))
+        return
+    table = Table(
+        title=f"人数（不同身份证号）{found.persons}，无身份证号的档案 {found.files_without_id} 份"
+    )
+    for header in ("期间", "档案", "页", "待复核字段", "已复核", "已更正", "确认无误率"):
+        table.add_column(header, justify="right")
+    rows = [*found.periods.items(), ("合计", found.total)]
+    for period, figures in rows:
+        f = figures_dict(figures)
+        share = f["confirmed_share"]
+        table.add_row(
+            period,
+            *(str(f[k]) for k in ("files", "pages", "flagged", "reviewed", "corrected")),
+            "—" if share is None else f"{share:.1%}",
+        )
+    Console().print(table)
 
 
 if __name__ == "__main__":

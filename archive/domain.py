@@ -38,6 +38,15 @@ class MediaType(StrEnum):
         )
 
 
+class Role(StrEnum):
+    """Who an API key speaks for (DESIGN, security)."""
+
+    ARCHIVIST = "archivist"  # uploads, reviews and corrects
+    STAFF = "staff"  # searches and views; ID numbers masked
+    SERVICE = "service"  # other systems' machine lookups
+    ADMIN = "admin"  # everything, and the audit log
+
+
 class Outcome(StrEnum):
     OK = "ok"
     SKIPPED = "skipped"

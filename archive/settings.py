@@ -30,6 +30,13 @@ class Settings(BaseSettings):
     review_below: float = Field(
         0.9, ge=0, le=1, description="a field read with less OCR confidence goes to review"
     )
+    timezone: str = Field("Asia/Shanghai", description="days and months of the progress figures")
+    host: str = Field("127.0.0.1", description="archive serve listens here")
+    port: int = Field(8000, ge=1, le=65535)
+    max_upload_bytes: int = Field(
+        4 * 1024**3, ge=1, description="one upload request, all its files together"
+    )
+    max_upload_files: int = Field(1000, ge=1, description="files in one upload request")
     log_level: str = "INFO"
 
     @property
@@ -43,6 +50,10 @@ class Settings(BaseSettings):
     @property
     def pages_dir(self) -> Path:
         return self.data_dir / "pages"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
 
     @property
     def logs_dir(self) -> Path:

@@ -69,7 +69,27 @@ def _v3_fields(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.fields, schema.field_corrections])
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2_page_cells, _v3_fields)
+def _v4_keys_and_audit(conn: Connection) -> None:
+    # A database made at version 3 by this program already has them (create_all above).
+    for index in (*schema.fields.indexes, *schema.field_corrections.indexes):
+        index.create(conn, checkfirst=True)
+    schema.metadata.create_all(conn, tables=[schema.api_keys, schema.audit_log])
+    if conn.dialect.name == "sqlite":
+        for verb in ("UPDATE", "DELETE"):
+            conn.execute(
+                text(
+                    f"CREATE TRIGGER audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
+                    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+                )
+            )
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
+    _v1,
+    _v2_page_cells,
+    _v3_fields,
+    _v4_keys_and_audit,
+)
 LATEST = len(MIGRATIONS)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -99,6 +100,8 @@ fields = Table(
     Column("alternatives", JSON, nullable=False),
     Column("extracted_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("document_id", "key"),
+    # Lookups by value (an ID number, a name) for other systems (since schema version 4).
+    Index("ix_fields_key_value", "key", "value"),
 )
 
 # A person's corrections and confirmations (since schema version 3): appended, never changed,
@@ -114,6 +117,35 @@ field_corrections = Table(
     Column("corrected_by", String(255), nullable=False),
     Column("corrected_at", DateTime(timezone=True), nullable=False),
     Column("note", Text),
+    Index("ix_field_corrections_key_value", "key", "value"),
+)
+
+# API keys (since schema version 4): only a hash of each key is kept; a revoked key stays listed.
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),  # the key's first characters, to tell keys apart
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+# Every search, record view, lookup and correction (since schema version 4). Appended only:
+# on SQLite, triggers refuse UPDATE and DELETE (migrations.py).
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("key_name", String(255), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("query", JSON, nullable=False),
+    Column("record_ids", JSON, nullable=False),
+    Column("request_id", String(64), nullable=False),
 )
 
 job_files = Table(

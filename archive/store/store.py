@@ -356,8 +356,53 @@ class Store:
 
     def current_fields(self, document_id: int) -> list[ExtractedField]:
         """The document's fields as they stand: the machine's, with people's corrections."""
+        return self.fields_of([document_id]).get(document_id, [])
+
+    def fields_of(self, document_ids: list[int]) -> dict[int, list[ExtractedField]]:
+        found: dict[int, list[ExtractedField]] = {}
         with self.engine.connect() as conn:
-            return fields.current_fields(conn, [document_id]).get(document_id, [])
+            for start in range(0, len(document_ids), 500):
+                found |= fields.current_fields(conn, document_ids[start : start + 500])
+        return found
+
+    def documents_with_value(self, key: str, values: list[str]) -> dict[str, list[int]]:
+        """For each value, the documents whose field ``key`` holds it now (a person's
+        correction counts, the machine value it replaced does not); in id order."""
+        wanted = sorted(set(values))
+        candidates: set[int] = set()
+        with self.engine.connect() as conn:
+            for table in (schema.fields, schema.field_corrections):
+                for start in range(0, len(wanted), 500):
+                    candidates.update(
+                        conn.execute(
+                            select(table.c.document_id).where(
+                                table.c.key == key, table.c.value.in_(wanted[start : start + 500])
+                            )
+                        ).scalars()
+                    )
+        out: dict[str, list[int]] = {}
+        for document_id, found in sorted(self.fields_of(sorted(candidates)).items()):
+            for f in found:
+                if f.key == key and f.value in wanted:
+                    out.setdefault(f.value, []).append(document_id)
+        return out
+
+    def document(self, document_id: int) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(schema.documents).where(schema.documents.c.id == document_id)
+            ).one_or_none()
+        return dict(row._mapping) if row else None
+
+    def corrections(self, document_id: int) -> list[dict[str, Any]]:
+        """Every correction and confirmation of the document's fields, oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(schema.field_corrections)
+                .where(schema.field_corrections.c.document_id == document_id)
+                .order_by(schema.field_corrections.c.id)
+            ).all()
+        return [dict(r._mapping) for r in rows]
 
     def correct_field(
         self, document_id: int, key: str, value: str | None, by: str, note: str | None = None

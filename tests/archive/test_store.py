@@ -12,38 +12,11 @@ from sqlalchemy import create_engine, text
 from archive.domain import (
     Evidence,
     ExtractedField,
-    FileResult,
-    MediaType,
-    NewDocument,
     Outcome,
-    PageRecord,
 )
 from archive.store import Store, StoreError, schema
 from archive.store.migrations import LATEST, MIGRATIONS, current_version
-
-
-def _page(number: int) -> PageRecord:
-    return PageRecord(
-        number=number,
-        width=100,
-        height=200,
-        original_image=f"p/{number}.jpg",
-        processed_image=f"p/{number}.png",
-        rotation=0,
-        skew_deg=0.0,
-        engine="tesseract",
-        text=f"第{number}页",
-        mean_confidence=0.9,
-        lines=[],
-        steps=[{"step": "gray"}],
-    )
-
-
-def _doc(sha: str, pages: list[PageRecord]) -> tuple[NewDocument, FileResult]:
-    doc = NewDocument(
-        sha, f"{sha}.pdf", f"/in/{sha}.pdf", f"originals/{sha}.pdf", MediaType.PDF, 10, pages
-    )
-    return doc, FileResult(f"/in/{sha}.pdf", f"{sha}.pdf", Outcome.OK, sha)
+from tests.archive.records import document, page, save
 
 
 def test_migrations_run_once_and_record_the_version(tmp_path: Path) -> None:
@@ -71,8 +44,8 @@ def test_a_database_from_a_newer_program_is_refused(tmp_path: Path) -> None:
 
 def test_documents_save_whole_or_not_at_all(store: Store) -> None:
     job = store.start_job({})
-    good = _doc("a" * 64, [_page(1), _page(2)])
-    broken = _doc("b" * 64, [_page(1), _page(1)])  # two page 1s violate the unique key
+    good = document("a" * 64, [page(1), page(2)])
+    broken = document("b" * 64, [page(1), page(1)])  # two page 1s violate the unique key
     with pytest.raises(StoreError):
         store.save_documents(job, [good, broken])
     assert store.count_documents() == 0  # the good one rolled back with it
@@ -83,8 +56,8 @@ def test_documents_save_whole_or_not_at_all(store: Store) -> None:
 
 def test_saving_a_known_sha_reports_a_skip(store: Store) -> None:
     job = store.start_job({})
-    first = store.save_documents(job, [_doc("c" * 64, [_page(1)])])
-    again = store.save_documents(job, [_doc("c" * 64, [_page(1)])])
+    first = store.save_documents(job, [document("c" * 64, [page(1)])])
+    again = store.save_documents(job, [document("c" * 64, [page(1)])])
     assert again[0].outcome is Outcome.SKIPPED
     assert again[0].document_id == first[0].document_id
     assert store.count_documents() == 1
@@ -106,7 +79,7 @@ def test_a_job_left_running_by_a_dead_process_is_marked_interrupted(store: Store
 
 def test_documents_are_streamed_in_id_order_with_text(store: Store) -> None:
     job = store.start_job({})
-    docs = [_doc(f"{i:064d}", [_page(1), _page(2)]) for i in range(450)]
+    docs = [document(f"{i:064d}", [page(1), page(2)]) for i in range(450)]
     store.save_documents(job, docs)
     streamed = list(store.iter_documents(with_text=True))
     assert len(streamed) == 450
@@ -144,10 +117,10 @@ def test_a_version_1_database_gains_page_cells_and_keeps_its_pages(tmp_path: Pat
         )
     engine.dispose()
     store = Store.open(url)
-    [page] = store.pages_of(1)
-    assert page["text"] == "旧页" and page["cells"] == []
+    [stored] = store.pages_of(1)
+    assert stored["text"] == "旧页" and stored["cells"] == []
     job = store.start_job({})
-    store.save_documents(job, [_doc("d" * 64, [_page(1)])])
+    store.save_documents(job, [document("d" * 64, [page(1)])])
     with store.engine.connect() as conn:
         assert current_version(conn) == LATEST
     store.close()
@@ -158,7 +131,7 @@ def test_a_correction_keeps_the_machine_value_and_survives_re_extraction(store: 
     machine = ExtractedField(
         "name", "任克已", 0.6, True, Evidence(1, [1, 2, 3, 4], "任克已"), ["识别置信度0.60偏低"]
     )
-    doc, result = _doc("e" * 64, [_page(1)])
+    doc, result = document("e" * 64, [page(1)])
     [saved] = store.save_documents(job, [(replace(doc, fields=[machine]), result)])
     assert saved.document_id is not None
     doc_id = saved.document_id
@@ -175,3 +148,16 @@ def test_a_correction_keeps_the_machine_value_and_survives_re_extraction(store: 
     assert pending == 3  # ingest, correction, re-extraction: each tells the index
     with pytest.raises(StoreError, match="no field"):
         store.correct_field(doc_id, "nosuch", "x", by="档案员甲")
+
+
+def test_documents_are_found_by_a_current_field_value(store: Store) -> None:
+    first = save(store, "a", {"id_number": "11010519491231002X", "name": "王伟"})
+    second = save(store, "b", {"id_number": "11010519491231002X", "name": "王玮"})
+    misread = save(store, "c", {"id_number": "11010519491231O02X", "name": "王伟"})
+    store.correct_field(misread, "id_number", "11010519491231002X", by="档案员甲")
+    store.correct_field(second, "name", "王伟", by="档案员甲")
+    found = store.documents_with_value("id_number", ["11010519491231002X", "110105194912310000"])
+    assert found == {"11010519491231002X": [first, second, misread]}
+    assert store.documents_with_value("id_number", ["11010519491231O02X"]) == {}
+    assert store.documents_with_value("name", ["王伟"]) == {"王伟": [first, second, misread]}
+    assert store.documents_with_value("name", ["王玮"]) == {}
