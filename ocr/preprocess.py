@@ -98,11 +98,11 @@ def paint_scanner_bed(gray: np.ndarray, dark: int = 80) -> np.ndarray:
 
 
 def _ink_masks(gray: np.ndarray, max_side: int = 1400) -> tuple[np.ndarray, np.ndarray]:
-    """Downscaled ink masks: all of it, and without long rules (grid lines)."""
+    """Downscaled ink masks of a page with its scanner bed painted: all of it, and without long
+    rules (grid lines)."""
     h, w = gray.shape
     scale = min(1.0, max_side / max(h, w))
     small = cv2.resize(gray, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
-    small = paint_scanner_bed(small)
     _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     sh, sw = ink.shape
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, max(sw // 12, 10)), np.uint8))
@@ -374,6 +374,9 @@ def preprocess(
         gray = gray[y0:y1, x0:x1]
         forward = geometry.translation(-x0, -y0) @ forward
     steps.append(StepRecord("border_crop", {"x0": x0, "y0": y0, "x1": x1, "y1": y1}))
+    # Painted before deskew: turned with the page, the bed's corners would no longer touch the
+    # image edge, and would stay dark enough to drag Otsu's threshold below faint text.
+    gray = paint_scanner_bed(gray)
 
     ink, text_ink = _ink_masks(gray)
     along_rows, along_columns = line_direction_votes(text_ink)
@@ -398,8 +401,7 @@ def preprocess(
         forward = matrix @ forward
     steps.append(StepRecord("deskew", {"angle_deg": round(skew, 3)}))
 
-    # What is left of the scanner bed (corners of a skewed page) would be Otsu's dark class.
-    flat = normalise_background(paint_scanner_bed(gray), options.dpi)
+    flat = normalise_background(gray, options.dpi)
     threshold, thresholded = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     # A quarter of the way from the ink threshold to white paper: pale rules stay unbroken,
     # while the paler strokes of a red seal (a ring whose sides look like short rules) do not

@@ -133,3 +133,18 @@ def test_orientation_with_the_engine_names_how_the_scan_was_turned(turns: int, k
     result = preprocess(scan, PreprocessOptions(dpi=150), reader=TesseractEngine())
     assert result.rotation == 90 * turns
     assert [s.name for s in result.steps][-1] == "orientation"
+
+
+def test_faint_text_on_a_skewed_page_survives_the_scanner_bed_around_it() -> None:
+    """The bed's dark corners, turned inside the page by deskew, must not drag the threshold
+    below pale ink."""
+    clean = _page("form")
+    faint = (255 - (255 - clean.astype(np.float32)) * 0.3).astype(np.uint8)
+    h, w = faint.shape[:2]
+    m = cv2.getRotationMatrix2D(((w - 1) / 2, (h - 1) / 2), 4.0, 0.9)
+    scan = cv2.warpAffine(faint, m, (w, h), borderValue=(25, 25, 25))
+    result = preprocess(scan, PreprocessOptions(dpi=DPI))
+    upright = preprocess(faint, PreprocessOptions(dpi=DPI))
+    assert abs(result.skew_deg - 4.0) <= 0.3
+    kept = np.count_nonzero(result.image == 0) / np.count_nonzero(upright.image == 0)
+    assert kept > 0.6
