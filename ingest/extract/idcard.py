@@ -6,10 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from archive.idnumber import check_char
 from ingest.extract.normalize import fold
-
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-CHECK_CHARS = "10X98765432"
 
 # What OCR reads in place of each ID character that cannot be in an ID: the letters and signs
 # that look like it. Only these are repaired: a letter shows where the error is, and the check
@@ -28,11 +26,6 @@ CONFUSIONS: dict[str, str] = {
     "9": "gq",
     "X": "K乂×",
 }
-
-
-def check_char(first17: str) -> str:
-    total = sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True))
-    return CHECK_CHARS[total % 11]
 
 
 def clean(text: str) -> str:
