@@ -1,0 +1,63 @@
+"""The archive API: /api/v1 for staff pages and other systems, /healthz and /readyz for probes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from archive import __version__
+from archive.search.backends import make_backend
+from archive.settings import Settings
+from archive.store import Store
+from archive.store.audit import AuditLog
+from archive.store.keys import KeyStore
+from search_api import errors
+from search_api.errors import ErrorBody
+from search_api.routes import admin, lookup, pages, persons, records, search
+from search_api.services import Services
+
+API_PREFIX = "/api/v1"
+DESCRIPTION = """
+退役军人档案检索与核查接口。
+
+- 认证：`Authorization: Bearer <API 密钥>`（`archive keys create --role ROLE --name NAME` 生成）。
+  缺少、无效或已吊销的密钥返回 401；角色无权时返回 403。
+- 角色：`staff`（检索、查看，身份证号遮蔽）、`archivist`（另可上传、复核更正）、
+  `service`（外部系统批量核查 /lookup）、`admin`（全部，含审计日志）。
+- 每次检索、查看档案或页面图像、核查、更正都写入只追加的审计日志。
+- 所有错误同一格式：`{"error": {"code", "message", "message_en", "request_id"}}`。
+"""
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = Store.open(settings.resolved_database_url)
+        app.state.services = Services(
+            settings,
+            store,
+            make_backend(settings, store),
+            KeyStore(store.engine),
+            AuditLog(store.engine),
+        )
+        yield
+        store.close()
+
+    app = FastAPI(
+        title="vetarchive 档案接口",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        responses={
+            401: {"model": ErrorBody, "description": "缺少、无效或已吊销的密钥"},
+            403: {"model": ErrorBody, "description": "角色无权"},
+            422: {"model": ErrorBody, "description": "参数有误"},
+        },
+    )
+    errors.install(app)
+    for module in (search, records, persons, pages, lookup, admin):
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(admin.health)
+    return app

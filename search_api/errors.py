@@ -1,0 +1,119 @@
+"""One JSON shape for every failure: a code, a message in Chinese and in English, the request id.
+
+Handlers turn FastAPI's own errors (404, 405, 422) and anything unforeseen into that shape; an
+unforeseen error is logged with its stack and answered without one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+log = structlog.get_logger(__name__)
+REQUEST_ID_HEADER = "X-Request-ID"
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="机器可读的错误代码", examples=["not_found"])
+    message: str = Field(description="中文说明", examples=["没有这份档案"])
+    message_en: str = Field(description="English message", examples=["no such record"])
+    request_id: str = Field(description="请求编号，与日志和审计记录对应")
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.status, self.code, self.message, self.message_en = status, code, message, message_en
+
+
+def not_found(what_zh: str, what_en: str) -> ApiError:
+    return ApiError(404, "not_found", f"没有{what_zh}", f"no such {what_en}")
+
+
+# The standard statuses FastAPI and Starlette raise on their own, in both languages.
+_STANDARD: dict[int, tuple[str, str, str]] = {
+    400: ("bad_request", "请求格式有误", "malformed request"),
+    401: ("unauthenticated", "需要有效的 API 密钥", "a valid API key is required"),
+    403: ("forbidden", "此密钥的角色无权执行该操作", "this key's role may not do that"),
+    404: ("not_found", "没有这个地址", "no such path"),
+    405: ("method_not_allowed", "该地址不支持此方法", "method not allowed here"),
+    413: ("too_large", "上传内容超过大小限制", "upload larger than allowed"),
+    415: ("unsupported_media_type", "不支持的内容类型", "unsupported media type"),
+    422: ("invalid_parameters", "参数有误", "invalid parameters"),
+}
+
+
+def request_id(request: Request) -> str:
+    return str(getattr(request.state, "request_id", "") or "")
+
+
+def error_response(request: Request, status: int, code: str, zh: str, en: str) -> JSONResponse:
+    body = ErrorBody(
+        error=ErrorDetail(code=code, message=zh, message_en=en, request_id=request_id(request))
+    )
+    headers = {REQUEST_ID_HEADER: request_id(request)}
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for e in exc.errors()[:5]:
+        where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path"))
+        parts.append(f"{where}: {e.get('msg', '')}" if where else str(e.get("msg", "")))
+    return "; ".join(parts)
+
+
+def install(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def assign_request_id(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        given = request.headers.get(REQUEST_ID_HEADER, "")
+        # A caller's id is kept when it is a plain token, so systems can follow a request through.
+        ok = 0 < len(given) <= 64 and given.replace("-", "").replace("_", "").isalnum()
+        request.state.request_id = given if ok else uuid.uuid4().hex
+        try:
+            response = await call_next(request)
+        except Exception:
+            log.exception(
+                "api.unhandled", path=request.url.path, request_id=request.state.request_id
+            )
+            response = error_response(
+                request, 500, "internal_error", "服务器内部错误，已记录", "internal error, logged"
+            )
+        response.headers[REQUEST_ID_HEADER] = request.state.request_id
+        return response
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(request, exc.status, exc.code, exc.message, exc.message_en)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        detail = _validation_message(exc)
+        return error_response(
+            request,
+            422,
+            "invalid_parameters",
+            f"参数有误：{detail}",
+            f"invalid parameters: {detail}",
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, zh, en = _STANDARD.get(exc.status_code, ("error", "请求失败", "request failed"))
+        return error_response(request, exc.status_code, code, zh, en)

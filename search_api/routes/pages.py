@@ -1,0 +1,98 @@
+"""Page images, original or processed, whole or as thumbnails, with caching headers."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from enum import StrEnum
+from pathlib import Path as FsPath
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import FileResponse, Response
+from PIL import Image
+
+from search_api.auth import READERS, Caller, allow
+from search_api.errors import ApiError, not_found
+from search_api.services import Services, services
+
+router = APIRouter(tags=["页面图像"])
+# Personal data: only the caller's own browser may keep it, and must ask again after an hour.
+CACHE_CONTROL = "private, max-age=3600"
+
+
+class ImageKind(StrEnum):
+    original = "original"
+    processed = "processed"
+
+
+def _thumbnail(path: FsPath, width: int) -> bytes:
+    with Image.open(path) as scan:
+        scan.draft("L" if scan.mode == "L" else "RGB", (width, width * 4))  # JPEG decodes smaller
+        image: Image.Image = scan
+        if image.width > width:
+            height = max(1, round(image.height * width / image.width))
+            image = image.resize((width, height), Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        image.convert("L" if image.mode in ("1", "L") else "RGB").save(out, "JPEG", quality=80)
+        return out.getvalue()
+
+
+@router.get(
+    "/documents/{document_id}/pages/{number}/image",
+    summary="页面图像",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/jpeg": {}, "image/png": {}}, "description": "图像"},
+        304: {"description": "未变化"},
+    },
+)
+def page_image(
+    request: Request,
+    document_id: Annotated[int, Path(ge=1, le=2**62)],
+    number: Annotated[int, Path(ge=1, le=100_000, description="页码")],
+    caller: Annotated[Caller, Depends(allow(*READERS))],
+    svc: Annotated[Services, Depends(services)],
+    kind: Annotated[
+        ImageKind, Query(description="original：原始扫描；processed：转正纠斜后的处理图")
+    ] = ImageKind.original,
+    width: Annotated[
+        int | None, Query(ge=32, le=4096, description="缩略图宽度（像素），不填为原图")
+    ] = None,
+) -> Response:
+    page = next((p for p in svc.store.pages_of(document_id) if p["number"] == number), None)
+    if page is None:
+        raise not_found("这一页", "page")
+    path = svc.settings.data_dir / (
+        page["original_image"] if kind is ImageKind.original else page["processed_image"]
+    )
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise ApiError(
+            410,
+            "image_missing",
+            "页面图像文件已不在数据目录中",
+            "the page image file is gone from the data dir",
+        ) from exc
+    etag = (
+        '"'
+        + hashlib.sha256(f"{path}:{stat.st_mtime_ns}:{stat.st_size}:{width}".encode()).hexdigest()[
+            :32
+        ]
+        + '"'
+    )
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
+    svc.audit.append(
+        caller.key_name,
+        caller.role.value,
+        "view_image",
+        {"document_id": document_id, "page": number, "kind": kind.value, "width": width},
+        [document_id],
+        caller.request_id,
+    )
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    if width is None:
+        return FileResponse(path, headers=headers)
+    return Response(_thumbnail(path, width), media_type="image/jpeg", headers=headers)
