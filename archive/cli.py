@@ -356,5 +356,35 @@ def stats(
     Console().print(table)
 
 
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="port")] = None,
+) -> None:
+    """Serve the API (/api/v1) and run uploaded files through ingest in the background."""
+    import threading
+
+    import uvicorn
+
+    from ingest.uploads import UploadWorker
+    from search_api.app import create_app
+
+    settings, store = _setup()
+    stop = threading.Event()
+    worker = threading.Thread(
+        target=UploadWorker(settings, store).serve, args=(stop,), name="upload-worker", daemon=True
+    )
+    worker.start()
+    host, port = host or settings.host, port or settings.port
+    err.print(f"档案接口：http://{host}:{port}/api/v1 （接口说明 http://{host}:{port}/docs）")
+    try:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    finally:
+        # A job cut short here is queued again at the next start; what it committed stays.
+        stop.set()
+        worker.join(timeout=5)
+        store.close()
+
+
 if __name__ == "__main__":
     app()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -20,6 +20,7 @@ from typing import Protocol
 
 import structlog
 
+from archive import filetype
 from archive.domain import (
     ExtractedField,
     FileResult,
@@ -30,7 +31,7 @@ from archive.domain import (
 )
 from archive.settings import Settings
 from archive.store import Store
-from ingest import filetype, intake
+from ingest import intake
 from ingest.errors import FailureInfo, IngestError
 from ingest.extract.extractor import ExtractOptions, extract
 from ingest.scans import ScanLimits, inspect
@@ -158,16 +159,26 @@ class IngestRun:
         self.data_dir = data_dir.resolve()
         self.options = options
         self.listener = listener or _Silent()
+        self.names: Mapping[Path, str] = {}
 
-    def run(self, paths: Sequence[Path]) -> IngestReport:
+    def run(
+        self,
+        paths: Sequence[Path],
+        job_id: int | None = None,
+        names: Mapping[Path, str] | None = None,
+    ) -> IngestReport:
+        """Ingests ``paths`` as a new job, or as the queued job ``job_id`` the caller claimed;
+        ``names`` gives files their names as uploaded (default: the file's own name)."""
         started = time.perf_counter()
-        job_id = self.store.start_job(
-            {
-                "paths": [str(p) for p in paths],
-                "workers": self.options.workers,
-                "engine": self.options.engine,
-            }
-        )
+        if job_id is None:
+            job_id = self.store.start_job(
+                {
+                    "paths": [str(p) for p in paths],
+                    "workers": self.options.workers,
+                    "engine": self.options.engine,
+                }
+            )
+        self.names = names or {}
         report = IngestReport(job_id, [])
         log.info("ingest.start", job_id=job_id, paths=[str(p) for p in paths])
         try:
@@ -204,6 +215,9 @@ class IngestRun:
 
     def _intake(self, paths: Sequence[Path], report: IngestReport) -> list[_Planned]:
         candidates, missing = intake.discover(paths)
+        candidates = [
+            intake.Candidate(c.path, self.names.get(c.path, c.source_name)) for c in candidates
+        ]
         self._finish(
             report,
             [

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from archive.domain import MediaType
-from ingest.filetype import sniff
+from archive.filetype import sniff
 from ingest.scans import ScanLimits, load_page
 from ingest.worker import init_worker
 from ocr.engine import ENGINES, lines_from_tesseract_data, make_engine

@@ -15,7 +15,7 @@ from archive.store.audit import AuditLog
 from archive.store.keys import KeyStore
 from search_api import errors
 from search_api.errors import ErrorBody
-from search_api.routes import admin, lookup, pages, persons, records, search
+from search_api.routes import admin, lookup, pages, persons, records, search, uploads
 from search_api.services import Services
 
 API_PREFIX = "/api/v1"
@@ -57,7 +57,7 @@ def create_app(settings: Settings) -> FastAPI:
         },
     )
     errors.install(app)
-    for module in (search, records, persons, pages, lookup, admin):
+    for module in (search, records, persons, pages, lookup, uploads, admin):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(admin.health)
     return app

@@ -119,10 +119,66 @@ class Store:
                 )
             )
 
-    def job(self, job_id: int) -> dict[str, Any]:
+    def queue_job(self, arguments: dict[str, Any]) -> int:
+        """A job for a worker to claim later (uploads through the API)."""
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                schema.jobs.insert().values(
+                    started_at=_now(),
+                    status="queued",
+                    pid=0,
+                    host=socket.gethostname(),
+                    arguments=arguments,
+                    ok=0,
+                    skipped=0,
+                    failed=0,
+                )
+            )
+            return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    def claim_queued_job(self) -> tuple[int, dict[str, Any]] | None:
+        """The oldest queued job, now running in this process; None when none waits. Two
+        workers never get the same job: the claim is a conditional update."""
+        jobs = schema.jobs
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(jobs.c.id, jobs.c.arguments)
+                .where(jobs.c.status == "queued")
+                .order_by(jobs.c.id)
+                .limit(1)
+            ).one_or_none()
+            if row is None:
+                return None
+            claimed = conn.execute(
+                update(jobs)
+                .where(jobs.c.id == row.id, jobs.c.status == "queued")
+                .values(status="running", pid=os.getpid(), host=socket.gethostname())
+            )
+        return (int(row.id), dict(row.arguments)) if claimed.rowcount == 1 else None
+
+    def requeue_unfinished(self, argument: str) -> list[int]:
+        """Jobs with ``argument`` that a dead process on this host left running or
+        interrupted, queued again; ingest is idempotent, so what they finished stays done."""
+        host, jobs = socket.gethostname(), schema.jobs
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                select(jobs.c.id, jobs.c.pid, jobs.c.status, jobs.c.arguments).where(
+                    jobs.c.status.in_(["running", "interrupted"]), jobs.c.host == host
+                )
+            ).all()
+            again = [
+                r.id
+                for r in rows
+                if argument in r.arguments and (r.status == "interrupted" or not _pid_alive(r.pid))
+            ]
+            if again:
+                conn.execute(update(jobs).where(jobs.c.id.in_(again)).values(status="queued"))
+        return again
+
+    def job(self, job_id: int) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
-            row = conn.execute(select(schema.jobs).where(schema.jobs.c.id == job_id)).one()
-            return dict(row._mapping)
+            row = conn.execute(select(schema.jobs).where(schema.jobs.c.id == job_id)).one_or_none()
+            return dict(row._mapping) if row else None
 
     def job_files(self, job_id: int) -> list[FileResult]:
         with self.engine.connect() as conn:

@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from archive.domain import MediaType
+from archive.filetype import sniff
 from ingest.errors import IngestError
-from ingest.filetype import sniff
 from ingest.scans import ScanLimits, inspect, load_page
 from tests.ingest import bad_inputs
 

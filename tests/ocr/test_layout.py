@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.filetype import sniff
+from archive.filetype import sniff
 from ingest.scans import ScanLimits, load_page
 from ocr.engine import make_engine
 from ocr.layout import Cell, arrange, find_cells, line_of, rows_from_words

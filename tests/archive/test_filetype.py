@@ -1,7 +1,7 @@
 import pytest
 
 from archive.domain import MediaType
-from ingest.filetype import describe_unknown, sniff
+from archive.filetype import describe_unknown, sniff
 
 
 @pytest.mark.parametrize(
