@@ -390,7 +390,15 @@ def preprocess(
     )
     # With rules kept: a form's long rules peak only at the true angle, while its text rows,
     # label and value set in different faces, are offset by a few pixels and would tilt it.
-    skew, _ = estimate_skew(rotate_quarter(ink, 1) if sideways else ink, options.max_skew_deg)
+    skew, sharpness = estimate_skew(
+        rotate_quarter(ink, 1) if sideways else ink, options.max_skew_deg
+    )
+    if not sideways and not upright_or_flipped:
+        # The lines lean neither way clearly: the rows of text (or rules) are along the axis
+        # whose projection is sharper. Rotations commute, so either angle applies as it is.
+        across, across_sharpness = estimate_skew(rotate_quarter(ink, 1), options.max_skew_deg)
+        if across_sharpness > sharpness:
+            skew = across
     if sideways:
         gray, forward = _turn(gray, 1, forward)
 

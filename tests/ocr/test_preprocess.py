@@ -148,3 +148,11 @@ def test_faint_text_on_a_skewed_page_survives_the_scanner_bed_around_it() -> Non
     assert abs(result.skew_deg - 4.0) <= 0.3
     kept = np.count_nonzero(result.image == 0) / np.count_nonzero(upright.image == 0)
     assert kept > 0.6
+
+
+@pytest.mark.parametrize("turns", [1, 3])
+@pytest.mark.parametrize("kind", ["text", "form"])
+def test_skew_of_a_sideways_page_is_measured_along_its_lines(turns: int, kind: str) -> None:
+    image = np.ascontiguousarray(np.rot90(_rotate(_page(kind), 3.5), k=-turns))
+    result = preprocess(image, PreprocessOptions(dpi=DPI))
+    assert abs(result.skew_deg - 3.5) <= 0.3
