@@ -3,12 +3,20 @@ shows to integrating engineers."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import UTC, datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import AfterValidator, BaseModel, Field, model_validator
 
-ID_EXAMPLE = "110105194912310029"
+ID_EXAMPLE = "11010519491231002X"
+
+
+def _utc(at: datetime) -> datetime:
+    # SQLite gives back the UTC times it was given without their zone.
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(_utc)]
 
 
 class EvidenceOut(BaseModel):
@@ -29,7 +37,7 @@ class CorrectionOut(BaseModel):
     value: str | None = Field(description="人工确认或更正后的值")
     machine_value: str | None = Field(description="当时机器识别的值")
     by: str = Field(description="操作人（密钥名称）")
-    at: datetime = Field(description="时间（UTC）")
+    at: UtcDateTime = Field(description="时间（UTC）")
     note: str | None = Field(None, description="备注")
 
 
@@ -66,7 +74,7 @@ class RecordOut(BaseModel):
     source: str = Field(description="上传时的文件名", examples=["王伟-退役登记表.pdf"])
     media_type: str = Field(description="文件类型", examples=["application/pdf"])
     sha256: str = Field(description="文件内容的 SHA-256")
-    ingested_at: datetime = Field(description="入库时间（UTC）")
+    ingested_at: UtcDateTime = Field(description="入库时间（UTC）")
     fields: dict[str, FieldOut] = Field(description="全部关键字段，键见 DESIGN 字段表")
     pages: list[PageOut]
 
@@ -185,7 +193,7 @@ class CorrectionIn(BaseModel):
 
 class AuditEntryOut(BaseModel):
     id: int
-    at: datetime
+    at: UtcDateTime
     key_name: str
     role: str
     action: str = Field(

@@ -26,7 +26,9 @@ def audit(
     since: Annotated[datetime | None, Query(description="起（含）")] = None,
     until: Annotated[datetime | None, Query(description="止（不含）")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    before: Annotated[int | None, Query(ge=1, description="上一页返回的 next：更早的记录")] = None,
+    before: Annotated[
+        int | None, Query(ge=1, le=2**62, description="上一页返回的 next：更早的记录")
+    ] = None,
 ) -> AuditOut:
     """最新的在前。审计日志只追加，不能修改或删除。"""
     entries = svc.audit.entries(

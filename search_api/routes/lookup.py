@@ -18,7 +18,7 @@ router = APIRouter(tags=["外部系统查询"])
 EXAMPLES = {
     "by_id": {
         "summary": "按身份证号",
-        "value": {"queries": [{"id_number": "110105194912310029"}]},
+        "value": {"queries": [{"id_number": "11010519491231002X"}]},
     },
     "by_name": {
         "summary": "按姓名与出生年月",

@@ -28,7 +28,7 @@ def get_person(
             min_length=18,
             max_length=18,
             description="18 位身份证号",
-            examples=["110105194912310029"],
+            examples=["11010519491231002X"],
         ),
     ],
     caller: Annotated[Caller, Depends(allow(*SEARCHERS))],

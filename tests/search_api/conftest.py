@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -33,8 +34,8 @@ class Api:
     def headers(self, who: str | None) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.keys[who]}"} if who else {}
 
-    def get(self, url: str, who: str | None = "admin", **kw: object) -> object:
-        return self.client.get(url, headers=self.headers(who), **kw)  # type: ignore[arg-type]
+    def get(self, url: str, who: str | None = "admin", **kw: Any) -> Any:
+        return self.client.get(url, headers=self.headers(who), **kw)
 
 
 def fill(settings: Settings) -> tuple[dict[str, str], dict[str, int]]:

@@ -93,6 +93,11 @@ def test_the_server_answers_searches_and_ingests_uploads(
         job = httpx.get(f"{url}/api/v1/jobs/{job['job_id']}", headers=archivist).json()
     [landed] = job["files"]
     assert landed["state"] == "ok", landed
-    name = scan.veteran.name
-    hits = httpx.get(f"{url}/api/v1/records/search?name={name}", headers=archivist).json()["hits"]
-    assert landed["document_id"] in {h["document_id"] for h in hits}
+    # Finished means stored; the index follows as soon as the worker has sent it.
+    search = f"{url}/api/v1/records/search?name={scan.veteran.name}"
+    while True:
+        hits = httpx.get(search, headers=archivist).json()["hits"]
+        if landed["document_id"] in {h["document_id"] for h in hits}:
+            break
+        assert time.monotonic() < deadline, hits
+        time.sleep(0.2)

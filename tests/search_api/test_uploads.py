@@ -53,7 +53,7 @@ def test_an_upload_is_queued_ingested_and_reported_file_by_file(
     assert "etc/same-again.png" in states and not any(n.startswith(("/", "..")) for n in states)
 
     _work(api.settings)
-    job = api.get(f"/api/v1/jobs/{queued['job_id']}", "archivist").json()  # type: ignore[attr-defined]
+    job = api.get(f"/api/v1/jobs/{queued['job_id']}", "archivist").json()
     assert job["status"] == "finished" and job["done"] == job["total"] == len(named)
     states = {f["name"]: f for f in job["files"]}
     for name, code in expected.items():
@@ -65,10 +65,10 @@ def test_an_upload_is_queued_ingested_and_reported_file_by_file(
     again = states["etc/same-again.png"]
     assert again["state"] == "skipped" and again["reason_code"] == "duplicate"
     assert (job["ok"], job["skipped"], job["failed"]) == (1, 1, len(expected))
-    record = api.get(f"/api/v1/records/{landed['document_id']}", "archivist").json()  # type: ignore[attr-defined]
+    record = api.get(f"/api/v1/records/{landed['document_id']}", "archivist").json()
     assert record["source"] == "第一批/王伟.png"
     assert record["fields"]["name"]["value"] == good.veteran.name
-    found = api.get(f"/api/v1/records/search?name={good.veteran.name}", "staff").json()  # type: ignore[attr-defined]
+    found = api.get(f"/api/v1/records/search?name={good.veteran.name}", "staff").json()
     assert landed["document_id"] in {h["document_id"] for h in found["hits"]}
     assert list((api.settings.uploads_dir).iterdir()) == []  # the copies are gone, originals kept
 
@@ -108,7 +108,7 @@ def test_uploads_refuse_what_is_not_a_scan_and_what_is_too_large(api: Api) -> No
     assert "content-length" not in chunked.request.headers
     assert chunked.status_code == 413 and chunked.json()["error"]["code"] == "too_large"
     assert list(api.settings.uploads_dir.glob("*")) == []  # nothing half-written stays
-    assert api.get("/api/v1/jobs/999", "archivist").status_code == 404  # type: ignore[attr-defined]
+    assert api.get("/api/v1/jobs/999", "archivist").status_code == 404
 
 
 def test_names_keep_folders_but_never_climb_out() -> None:
