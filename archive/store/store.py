@@ -9,6 +9,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -53,7 +54,9 @@ class Store:
     def open(cls, url: str) -> Store:
         if url.startswith("sqlite:///"):
             os.makedirs(os.path.dirname(url.removeprefix("sqlite:///")) or ".", exist_ok=True)
-        engine = create_engine(url)
+        engine = create_engine(
+            url, json_serializer=lambda v: orjson.dumps(v).decode(), json_deserializer=orjson.loads
+        )
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         try:
@@ -425,22 +428,37 @@ class Store:
         """For each value, the documents whose field ``key`` holds it now (a person's
         correction counts, the machine value it replaced does not); in id order."""
         wanted = sorted(set(values))
-        candidates: set[int] = set()
+        machine: dict[int, str] = {}
+        corrected: dict[int, str | None] = {}  # latest correction of the key, where there is one
+        f, c = schema.fields, schema.field_corrections
         with self.engine.connect() as conn:
-            for table in (schema.fields, schema.field_corrections):
-                for start in range(0, len(wanted), 500):
-                    candidates.update(
-                        conn.execute(
-                            select(table.c.document_id).where(
-                                table.c.key == key, table.c.value.in_(wanted[start : start + 500])
-                            )
-                        ).scalars()
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                read = dict(
+                    conn.execute(
+                        select(f.c.document_id, f.c.value).where(
+                            f.c.key == key, f.c.value.in_(chunk)
+                        )
+                    ).all()
+                )
+                machine |= read
+                # Corrections decide for the documents read with one of the values, and for
+                # those a person corrected to one of them.
+                to_value = select(c.c.document_id).where(c.c.key == key, c.c.value.in_(chunk))
+                for row in conn.execute(
+                    select(c.c.document_id, c.c.value)
+                    .where(
+                        c.c.key == key,
+                        c.c.document_id.in_(to_value) | c.c.document_id.in_(list(read)),
                     )
+                    .order_by(c.c.id)
+                ):
+                    corrected[row.document_id] = row.value
         out: dict[str, list[int]] = {}
-        for document_id, found in sorted(self.fields_of(sorted(candidates)).items()):
-            for f in found:
-                if f.key == key and f.value in wanted:
-                    out.setdefault(f.value, []).append(document_id)
+        for document_id in sorted(machine.keys() | corrected.keys()):
+            value = corrected[document_id] if document_id in corrected else machine[document_id]
+            if value in wanted:
+                out.setdefault(value, []).append(document_id)
         return out
 
     def document(self, document_id: int) -> dict[str, Any] | None:

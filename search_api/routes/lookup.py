@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Annotated
+from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Body, Depends
+from fastapi.responses import Response
 
 from archive.domain import ExtractedField
 from search_api.auth import LOOKUPS, Caller, allow
-from search_api.schemas import LookupIn, LookupOut, LookupQuery, LookupRecord, LookupResult
+from search_api.schemas import LookupIn, LookupOut, LookupQuery
 from search_api.services import Services, services
 from search_api.views import Masker, lookup_fields
 
@@ -49,7 +51,7 @@ def lookup(
     body: Annotated[LookupIn, Body(openapi_examples=EXAMPLES)],
     caller: Annotated[Caller, Depends(allow(*LOOKUPS))],
     svc: Annotated[Services, Depends(services)],
-) -> LookupOut:
+) -> Response:
     """每条查询给出结果状态与字段（含置信度、是否待复核、出处）。
 
     - **exact**：恰好对应一个人：按身份证号时为持有该号的全部档案；按姓名加出生日期时，
@@ -72,17 +74,17 @@ def lookup(
     )
     m = Masker(caller)
 
-    def record(doc_id: int) -> LookupRecord:
-        return LookupRecord(
-            document_id=doc_id,
-            source=sources.get(doc_id, ""),
-            fields=lookup_fields(fields.get(doc_id, []), m),
-        )
+    def record(doc_id: int) -> dict[str, Any]:
+        return {
+            "document_id": doc_id,
+            "source": sources.get(doc_id, ""),
+            "fields": lookup_fields(fields.get(doc_id, []), m),
+        }
 
-    def answer(q: LookupQuery) -> LookupResult:
+    def answer(q: LookupQuery) -> tuple[str, list[int]]:
         if q.id_number:
             ids = by_id.get(_plain(q.id_number).upper(), [])
-            return LookupResult(status="exact" if ids else "none", records=[record(i) for i in ids])
+            return ("exact" if ids else "none"), ids
         assert q.name and q.birth_date  # the model's validator saw to it
         ids = [
             i
@@ -90,16 +92,16 @@ def lookup(
             if _birth_matches(q.birth_date, _value(fields.get(i, []), "birth_date"))
         ]
         people = {_value(fields.get(i, []), "id_number") or f"document:{i}" for i in ids}
-        status = "none" if not ids else "exact" if len(people) == 1 else "ambiguous"
-        return LookupResult(status=status, records=[record(i) for i in ids])
+        return ("none" if not ids else "exact" if len(people) == 1 else "ambiguous"), ids
 
-    results = [answer(q) for q in body.queries]
+    answers = [answer(q) for q in body.queries]
     svc.audit.append(
         caller.key_name,
         caller.role.value,
         "lookup",
-        {"queries": [q.model_dump(exclude_none=True) for q in body.queries][:1000]},
-        sorted({r.document_id for res in results for r in res.records}),
+        {"queries": [q.model_dump(exclude_none=True) for q in body.queries]},
+        sorted({i for _, ids in answers for i in ids}),
         caller.request_id,
     )
-    return LookupOut(results=results)
+    results = [{"status": status, "records": [record(i) for i in ids]} for status, ids in answers]
+    return Response(orjson.dumps({"results": results}), media_type="application/json")

@@ -1,0 +1,251 @@
+"""API benchmark on loopback (a script, not a timed test). Prints Markdown.
+
+    .venv/bin/python -m scripts.bench_api [--records 100000] [--es-url http://127.0.0.1:9200]
+                                          [--requests 400] [--seed 4004]
+
+Fills a fresh data dir with generated records (fields with evidence, one page of text each),
+indexes them in the embedded backend and, with --es-url, in Elasticsearch, starts
+`archive serve` on 127.0.0.1 for each backend and measures, at 1, 8 and 32 concurrent clients:
+requests/s and latency p50/p95/p99 of a search mix (the mix of bench_search) and of
+POST /api/v1/lookup with batches of 100 ID numbers (nine in ten on file), and counts errors.
+Clients and server share the machine: the figures include the clients' own cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx2 as httpx
+
+from archive.domain import (
+    Evidence,
+    ExtractedField,
+    FileResult,
+    MediaType,
+    NewDocument,
+    Outcome,
+    PageRecord,
+    Role,
+)
+from archive.search.backends import make_backend
+from archive.search.feed import drain
+from archive.search.model import IndexDocument, SearchQuery
+from archive.settings import Settings
+from archive.store import Store
+from archive.store.keys import KeyStore
+from scripts.bench_search import query_mix, records
+
+ARCHIVE = Path(sys.executable).parent / "archive"
+Request = Callable[[httpx.Client, random.Random], httpx.Response]
+
+
+def _new_document(doc: IndexDocument) -> tuple[NewDocument, FileResult]:
+    sha = f"{doc.document_id:064x}"
+    page = PageRecord(
+        1, 1654, 2339, "p/1.jpg", "p/1.png", 0, 0.0, "rapidocr", doc.pages[0], 0.97, [], []
+    )
+    found = [
+        ExtractedField(key, value, 0.97, False, Evidence(1, [100, 100, 400, 140], value or ""))
+        for key, value in doc.fields.items()
+    ]
+    new = NewDocument(
+        sha, doc.source, doc.source, f"originals/{sha}.pdf", MediaType.PDF, 1000, [page], found
+    )
+    return new, FileResult(doc.source, doc.source, Outcome.OK, sha)
+
+
+def fill(settings: Settings, docs: list[IndexDocument]) -> float:
+    """Stores the records and indexes them in the configured backend; returns seconds."""
+    start = time.perf_counter()
+    store = Store.open(settings.resolved_database_url)
+    job = store.start_job({"bench": True})
+    for i in range(0, len(docs), 1000):
+        store.save_documents(job, [_new_document(d) for d in docs[i : i + 1000]])
+    store.finish_job(job)
+    drain(store, make_backend(settings, store), batch=2000)
+    store.close()
+    return time.perf_counter() - start
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(settings: Settings) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {**os.environ, "ARCHIVE_DATA_DIR": str(settings.data_dir), "ARCHIVE_LOG_LEVEL": "WARNING"}
+    if settings.es_url:
+        env |= {"ARCHIVE_ES_URL": settings.es_url, "ARCHIVE_ES_ALIAS": settings.es_alias}
+    process = subprocess.Popen(
+        [str(ARCHIVE), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return process, url
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise SystemExit("archive serve did not become ready")
+
+
+def _params(q: SearchQuery) -> dict[str, str]:
+    keys = ("q", "name", "unit", "id", "discharge_type", "enlistment_from", "enlistment_to")
+    return {k: getattr(q, k) for k in keys if getattr(q, k)}
+
+
+def search_requests(docs: list[IndexDocument]) -> Request:
+    mixes = query_mix(docs)
+
+    def one(client: httpx.Client, rng: random.Random) -> httpx.Response:
+        query = rng.choice(mixes).make(rng)
+        return client.get("/api/v1/records/search", params=_params(query))
+
+    return one
+
+
+def lookup_requests(docs: list[IndexDocument], batch: int = 100) -> Request:
+    def one(client: httpx.Client, rng: random.Random) -> httpx.Response:
+        queries = []
+        for _ in range(batch):
+            number = docs[rng.randrange(len(docs))].value("id_number")
+            if rng.random() < 0.1:  # not on file
+                number = number[:10] + "00000000"
+            queries.append({"id_number": number})
+        return client.post("/api/v1/lookup", json={"queries": queries})
+
+    return one
+
+
+def load(url: str, key: str, make: Request, requests: int, clients: int) -> dict[str, float]:
+    times: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    left = [requests]
+
+    def client(seed: int) -> None:
+        nonlocal errors
+        rng = random.Random(seed)
+        headers = {"Authorization": f"Bearer {key}"}
+        with httpx.Client(base_url=url, headers=headers, timeout=60) as http:
+            while True:
+                with lock:
+                    if left[0] <= 0:
+                        return
+                    left[0] -= 1
+                start = time.perf_counter()
+                try:
+                    ok = make(http, rng).status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                elapsed = time.perf_counter() - start
+                with lock:
+                    times.append(elapsed)
+                    errors += not ok
+
+    start = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - start
+    times.sort()
+
+    def pct(p: float) -> float:
+        return times[min(len(times) - 1, int(p * len(times)))] * 1000
+
+    return {
+        "rps": len(times) / wall,
+        "p50": pct(0.5),
+        "p95": pct(0.95),
+        "p99": pct(0.99),
+        "errors": errors,
+    }
+
+
+def bench(settings: Settings, docs: list[IndexDocument], requests: int) -> list[str]:
+    backend = "elasticsearch" if settings.es_url else "sqlite"
+    seconds = fill(settings, docs)
+    store = Store.open(settings.resolved_database_url)
+    keys = KeyStore(store.engine)
+    staff = keys.create(f"bench-staff-{backend}", Role.STAFF)[1]
+    service = keys.create(f"bench-service-{backend}", Role.SERVICE)[1]
+    store.close()
+    rows = [f"| {backend} | store and index {len(docs):,} records | {seconds:.0f} s | | | | |"]
+    process, url = serve(settings)
+    try:
+        for label, key, make, count in (
+            ("search mix", staff, search_requests(docs), requests),
+            ("lookup, 100 IDs", service, lookup_requests(docs), max(50, requests // 4)),
+        ):
+            load(url, key, make, 20, 2)  # warm-up
+            for clients in (1, 8, 32):
+                r = load(url, key, make, count, clients)
+                rows.append(
+                    f"| {backend} | {label}, {clients} client(s) | {r['rps']:.0f} req/s "
+                    f"| {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['errors']:.0f} |"
+                )
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="API benchmark (loopback only)")
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--seed", type=int, default=4004)
+    parser.add_argument("--es-url", default=None)
+    args = parser.parse_args(argv)
+    docs = records(args.records, args.seed)
+    work = Path(tempfile.mkdtemp(prefix="bench-api-"))
+    rows = [
+        "| backend | measure | throughput | p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    rows += bench(Settings(data_dir=work / "sqlite", _env_file=None), docs, args.requests)
+    if args.es_url:
+        es = Settings(
+            data_dir=work / "es",
+            es_url=args.es_url,
+            es_alias=f"bench-api-{os.getpid()}",
+            _env_file=None,
+        )
+        try:
+            rows += bench(es, docs, args.requests)
+        finally:
+            from archive.search.es_backend import ElasticsearchBackend
+
+            backend = ElasticsearchBackend(args.es_url, alias=es.es_alias)
+            for index in backend._indices():
+                backend.client.indices.delete(index=index)
+    print(
+        f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; {len(docs):,} records, seed {args.seed}; work dir {work}\n"
+    )
+    print("\n".join(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
