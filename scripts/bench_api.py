@@ -44,7 +44,7 @@ from archive.search.model import IndexDocument, SearchQuery
 from archive.settings import Settings
 from archive.store import Store
 from archive.store.keys import KeyStore
-from scripts.bench_search import query_mix, records
+from scripts.bench_search import percentiles, query_mix, records
 
 ARCHIVE = Path(sys.executable).parent / "archive"
 Request = Callable[[httpx.Client, random.Random], httpx.Response]
@@ -168,18 +168,7 @@ def load(url: str, key: str, make: Request, requests: int, clients: int) -> dict
     for t in threads:
         t.join()
     wall = time.perf_counter() - start
-    times.sort()
-
-    def pct(p: float) -> float:
-        return times[min(len(times) - 1, int(p * len(times)))] * 1000
-
-    return {
-        "rps": len(times) / wall,
-        "p50": pct(0.5),
-        "p95": pct(0.95),
-        "p99": pct(0.99),
-        "errors": errors,
-    }
+    return {"rps": len(times) / wall, **percentiles(times), "errors": errors}
 
 
 def bench(settings: Settings, docs: list[IndexDocument], requests: int) -> list[str]:
@@ -236,9 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             from archive.search.es_backend import ElasticsearchBackend
 
-            backend = ElasticsearchBackend(args.es_url, alias=es.es_alias)
-            for index in backend._indices():
-                backend.client.indices.delete(index=index)
+            ElasticsearchBackend(args.es_url, alias=es.es_alias).drop()
     print(
         f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}; {len(docs):,} records, seed {args.seed}; work dir {work}\n"

@@ -123,12 +123,16 @@ def latency(
     for t in threads:
         t.join()
     wall = time.perf_counter() - start
-    times.sort()
+    return {**percentiles(times), "qps": len(times) / wall}
 
-    def pct(p: float) -> float:
-        return times[min(len(times) - 1, int(p * len(times)))] * 1000
 
-    return {"p50": pct(0.5), "p95": pct(0.95), "p99": pct(0.99), "qps": len(times) / wall}
+def percentiles(seconds: list[float]) -> dict[str, float]:
+    """p50, p95 and p99 in milliseconds."""
+    ordered = sorted(seconds)
+    return {
+        f"p{p}": ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+        for p in (50, 95, 99)
+    }
 
 
 def misread_recall(
@@ -203,8 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             rows += bench(es, docs, args.queries)
         finally:
-            for index in es._indices():
-                es.client.indices.delete(index=index)
+            es.drop()
     print(
         f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}; {len(docs):,} records, seed {args.seed}\n"

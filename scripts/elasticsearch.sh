@@ -108,7 +108,7 @@ stop() {
 }
 
 status() {
-  if answering; then curl -fsS "$URL"; else echo "elasticsearch.sh: not answering at $URL"; exit 1; fi
+  if answering; then curl -fsS "$URL/_cluster/health"; echo; else echo "elasticsearch.sh: not answering at $URL"; exit 1; fi
 }
 
 case "${1:-}" in

@@ -118,6 +118,11 @@ class ElasticsearchBackend:
         except NotFoundError:
             return []
 
+    def drop(self) -> None:
+        """Deletes every index behind the alias, and so the alias (benchmarks, tests)."""
+        for index in self._indices():
+            self.client.indices.delete(index=index)
+
     # --- writes --------------------------------------------------------------------------
 
     def _bulk(self, actions: Iterator[dict[str, Any]], index: str | None = None) -> None:

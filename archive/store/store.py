@@ -46,6 +46,22 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _insert_job(conn: Any, arguments: dict[str, Any], status: str, pid: int) -> int:
+    result = conn.execute(
+        schema.jobs.insert().values(
+            started_at=_now(),
+            status=status,
+            pid=pid,
+            host=socket.gethostname(),
+            arguments=arguments,
+            ok=0,
+            skipped=0,
+            failed=0,
+        )
+    )
+    return int(result.inserted_primary_key[0])
+
+
 class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -87,19 +103,7 @@ class Store:
                     .where(schema.jobs.c.id.in_(dead))
                     .values(status="interrupted")
                 )
-            result = conn.execute(
-                schema.jobs.insert().values(
-                    started_at=_now(),
-                    status="running",
-                    pid=os.getpid(),
-                    host=host,
-                    arguments=arguments,
-                    ok=0,
-                    skipped=0,
-                    failed=0,
-                )
-            )
-            return int(result.inserted_primary_key[0])  # type: ignore[index]
+            return _insert_job(conn, arguments, "running", os.getpid())
 
     def finish_job(self, job_id: int) -> None:
         with self.engine.begin() as conn:
@@ -125,19 +129,7 @@ class Store:
     def queue_job(self, arguments: dict[str, Any]) -> int:
         """A job for a worker to claim later (uploads through the API)."""
         with self.engine.begin() as conn:
-            result = conn.execute(
-                schema.jobs.insert().values(
-                    started_at=_now(),
-                    status="queued",
-                    pid=0,
-                    host=socket.gethostname(),
-                    arguments=arguments,
-                    ok=0,
-                    skipped=0,
-                    failed=0,
-                )
-            )
-            return int(result.inserted_primary_key[0])  # type: ignore[index]
+            return _insert_job(conn, arguments, "queued", 0)
 
     def claim_queued_job(self) -> tuple[int, dict[str, Any]] | None:
         """The oldest queued job, now running in this process; None when none waits. Two

@@ -38,8 +38,7 @@ def es_url() -> str:
 def es_backend(es_url: str) -> Iterator[ElasticsearchBackend]:
     backend = ElasticsearchBackend(es_url, alias=f"test-{uuid.uuid4().hex[:12]}")
     yield backend
-    for index in backend._indices():
-        backend.client.indices.delete(index=index)
+    backend.drop()
 
 
 @pytest.fixture(params=["sqlite", "elasticsearch"])

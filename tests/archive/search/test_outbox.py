@@ -80,8 +80,7 @@ def test_ingest_commits_while_elasticsearch_is_down_and_the_outbox_catches_up(
     for sample in samples:
         hits = backend.search(SearchQuery(name=sample.veteran.name)).hits
         assert [h.source for h in hits].count(sample.path.name) == 1
-    for index in backend._indices():
-        backend.client.indices.delete(index=index)
+    backend.drop()
 
 
 def test_searches_keep_answering_while_the_index_is_rebuilt(
