@@ -109,6 +109,18 @@ def test_rules_and_binder_holes_are_erased_but_glyph_strokes_stay() -> None:
     assert cleaned[207, 200] == 0
 
 
+def test_a_dotted_rule_of_a_dithered_scan_is_erased_but_a_row_of_glyphs_is_not() -> None:
+    binary = np.full((300, 400), 255, np.uint8)
+    binary[100, 20:380:2] = 0  # a pale rule, dithered into every other pixel
+    binary[101, 21:380:3] = 0
+    for x in range(20, 380, 30):  # a line of glyphs whose top strokes share a row
+        binary[200, x : x + 22] = 0
+        binary[200:220, x + 10] = 0
+    cleaned, rules = remove_rules(binary, DPI)
+    assert rules[100, 200] == 255 and cleaned[100, 200] == 255
+    assert np.count_nonzero(rules[190:230]) == 0 and cleaned[200, 25] == 0
+
+
 def test_clean_removes_lone_specks_but_keeps_thin_strokes_and_glyph_dots() -> None:
     binary = np.full((200, 200), 255, np.uint8)
     binary[50, 20:60] = 0  # a one-pixel horizontal stroke

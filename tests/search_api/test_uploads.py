@@ -36,6 +36,9 @@ def test_an_upload_is_queued_ingested_and_reported_file_by_file(
     expected = bad_inputs.write_all(
         bad, by_suffix[".pdf"].path, by_suffix[".tif"].path, by_suffix[".jpg"].path
     )
+    bad_inputs.pdf(bad / "五百页.pdf", pages=500)
+    expected["五百页.pdf"] = "too_many_pages"
+    api.settings.max_pages = 100  # the worker reads the same settings object
     named = {f"第一批/{name}": (bad / name).read_bytes() for name in expected}
     named["第一批/王伟.png"] = good.path.read_bytes()
     named["../../etc/same-again.png"] = good.path.read_bytes()  # a path trick, and a duplicate
