@@ -51,20 +51,29 @@ class UploadWorker:
         folder = arguments.get("folder")
         if isinstance(folder, str):
             shutil.rmtree(folder, ignore_errors=True)
+        self.catch_up_index()
+
+    def catch_up_index(self) -> None:
+        """Sends what the outbox holds: this job's documents, and any update written while
+        the search backend was down (the server heals itself once it is back)."""
+        if not self.store.count_pending_outbox():
+            return
         try:
             drain(self.store, make_backend(self.settings, self.store))
         except SearchUnavailable as exc:
-            log.warning("uploads.index_behind", job_id=job_id, reason=str(exc))
+            log.warning("uploads.index_behind", reason=str(exc))
 
     def serve(self, stop: threading.Event, poll_s: float = 1.0) -> None:
-        """Runs jobs as they are queued until ``stop`` is set; jobs a crash cut short are
-        queued again first. A failure of one job is logged and the worker goes on."""
+        """Runs jobs as they are queued, and keeps the search index caught up, until ``stop``
+        is set; jobs a crash cut short are queued again first. A failure of one job is logged
+        and the worker goes on."""
         again = self.store.requeue_unfinished(UPLOADS)
         if again:
             log.info("uploads.requeued", jobs=again)
         while not stop.is_set():
             try:
                 self.run_pending()
+                self.catch_up_index()
             except Exception:
                 log.exception("uploads.worker_error")
             stop.wait(poll_s)

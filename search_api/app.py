@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import quote
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 from archive import __version__
 from archive.search.backends import make_backend
@@ -17,6 +20,8 @@ from search_api import errors
 from search_api.errors import ErrorBody
 from search_api.routes import admin, lookup, pages, persons, records, search, uploads
 from search_api.services import Services
+from search_api.sessions import Sessions
+from search_api.web import routes as web
 
 API_PREFIX = "/api/v1"
 DESCRIPTION = """
@@ -41,6 +46,7 @@ def create_app(settings: Settings) -> FastAPI:
             make_backend(settings, store),
             KeyStore(store.engine),
             AuditLog(store.engine),
+            Sessions.in_dir(settings.data_dir),
         )
         yield
         store.close()
@@ -60,4 +66,11 @@ def create_app(settings: Settings) -> FastAPI:
     for module in (search, records, persons, pages, lookup, uploads, admin):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(admin.health)
+    app.include_router(web.router)
+    app.mount("/static", StaticFiles(directory=web.HERE / "static"), name="static")
+
+    @app.exception_handler(web.SignIn)
+    async def sign_in_first(request: Request, exc: web.SignIn) -> RedirectResponse:
+        return RedirectResponse(f"/login?next={quote(str(request.url.path))}", status_code=303)
+
     return app

@@ -3,6 +3,7 @@ unknown or revoked; 403 when the key is good but its role may not."""
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
@@ -11,8 +12,10 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from archive.domain import Role
+from archive.store.keys import ApiKey
 from search_api.errors import ApiError, request_id
 from search_api.services import Services, services
+from search_api.sessions import COOKIE, CSRF_HEADER
 
 _bearer = HTTPBearer(auto_error=False, description="API 密钥：Authorization: Bearer vak_…")
 
@@ -40,19 +43,38 @@ def _caller(
     svc: Annotated[Services, Depends(services)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
-    if credentials is None or credentials.scheme.lower() != "bearer":
+    """The key of the bearer header, or of the staff pages' session cookie."""
+    if credentials is not None and credentials.scheme.lower() == "bearer":
+        key = svc.keys.find(credentials.credentials)
+    elif (cookie := request.cookies.get(COOKIE)) is not None:
+        key = session_key(svc, cookie)
+        # A cookie rides along with any request the browser makes, even one another site
+        # triggers: a change needs the page's CSRF token too.
+        if key is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
+            sent = request.headers.get(CSRF_HEADER, "")
+            if not hmac.compare_digest(sent, svc.sessions.csrf(cookie)):
+                raise ApiError(
+                    403, "csrf", "页面已过期，请刷新后重试", "missing or wrong CSRF token"
+                )
+    else:
         raise ApiError(
             401,
             "unauthenticated",
             "需要 API 密钥（Authorization: Bearer …）",
             "an API key is required",
         )
-    key = svc.keys.find(credentials.credentials)
     if key is None:
-        raise ApiError(401, "unauthenticated", "API 密钥无效", "unknown API key")
+        raise ApiError(
+            401, "unauthenticated", "API 密钥无效或登录已过期", "unknown API key or expired session"
+        )
     if not key.active:
         raise ApiError(401, "key_revoked", "API 密钥已被吊销", "this API key has been revoked")
     return Caller(key.name, key.role, request_id(request))
+
+
+def session_key(svc: Services, cookie: str) -> ApiKey | None:
+    key_id = svc.sessions.key_id(cookie)
+    return svc.keys.get(key_id) if key_id is not None else None
 
 
 def allow(*roles: Role) -> Callable[..., Caller]:

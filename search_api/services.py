@@ -12,6 +12,7 @@ from archive.settings import Settings
 from archive.store import Store
 from archive.store.audit import AuditLog
 from archive.store.keys import KeyStore
+from search_api.sessions import Sessions
 
 
 @dataclass
@@ -21,6 +22,7 @@ class Services:
     backend: SearchBackend
     keys: KeyStore
     audit: AuditLog
+    sessions: Sessions
 
     @property
     def timezone(self) -> ZoneInfo:

@@ -69,12 +69,16 @@ class KeyStore:
                 key_id = int(result.inserted_primary_key[0])  # type: ignore[index]
         except IntegrityError as exc:
             raise ApiKeyError(f"已有名为「{name}」的密钥") from exc
-        return self.get(key_id), secret
+        made = self.get(key_id)
+        assert made is not None  # just inserted
+        return made, secret
 
-    def get(self, key_id: int) -> ApiKey:
+    def get(self, key_id: int) -> ApiKey | None:
         with self.engine.connect() as conn:
-            row = conn.execute(select(schema.api_keys).where(schema.api_keys.c.id == key_id)).one()
-        return _key(row)
+            row = conn.execute(
+                select(schema.api_keys).where(schema.api_keys.c.id == key_id)
+            ).one_or_none()
+        return _key(row) if row else None
 
     def list(self) -> list[ApiKey]:
         with self.engine.connect() as conn:
@@ -94,7 +98,9 @@ class KeyStore:
                     .where(schema.api_keys.c.id == row.id)
                     .values(revoked_at=datetime.now(UTC))
                 )
-        return self.get(row.id)
+        revoked = self.get(row.id)
+        assert revoked is not None  # keys are never deleted
+        return revoked
 
     def find(self, secret: str) -> ApiKey | None:
         """The key with this secret, revoked or not; None when no key has it."""

@@ -453,6 +453,40 @@ class Store:
                 out.setdefault(value, []).append(document_id)
         return out
 
+    def next_for_review(self, after: tuple[int, str] | None = None) -> tuple[int, str] | None:
+        """The next (document id, field key) the machine flagged and no person has looked at,
+        in document order; after ``after`` when given (a field skipped for now)."""
+        f, c = schema.fields, schema.field_corrections
+        reviewed = select(c.c.id).where(c.c.document_id == f.c.document_id, c.c.key == f.c.key)
+        chosen = (
+            select(f.c.document_id, f.c.key)
+            .where(f.c.needs_review.is_(True), ~reviewed.exists())
+            .order_by(f.c.document_id, f.c.id)
+            .limit(1)
+        )
+        if after is not None:
+            document_id, key = after
+            at = select(f.c.id).where(f.c.document_id == document_id, f.c.key == key)
+            chosen = chosen.where(
+                (f.c.document_id > document_id)
+                | ((f.c.document_id == document_id) & (f.c.id > at.scalar_subquery()))
+            )
+        with self.engine.connect() as conn:
+            row = conn.execute(chosen).one_or_none()
+        return (int(row.document_id), str(row.key)) if row else None
+
+    def count_for_review(self) -> int:
+        f, c = schema.fields, schema.field_corrections
+        reviewed = select(c.c.id).where(c.c.document_id == f.c.document_id, c.c.key == f.c.key)
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(
+                    select(func.count())
+                    .select_from(f)
+                    .where(f.c.needs_review.is_(True), ~reviewed.exists())
+                ).scalar_one()
+            )
+
     def document(self, document_id: int) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
             row = conn.execute(

@@ -161,3 +161,15 @@ def test_documents_are_found_by_a_current_field_value(store: Store) -> None:
     assert store.documents_with_value("id_number", ["11010519491231O02X"]) == {}
     assert store.documents_with_value("name", ["王伟"]) == {"王伟": [first, second, misread]}
     assert store.documents_with_value("name", ["王玮"]) == {}
+
+
+def test_the_review_queue_skips_what_people_have_seen(store: Store) -> None:
+    first = save(store, "q1", {"name?": "王玮", "unit": "53021部队", "rank?": "上土"})
+    second = save(store, "q2", {"name?": "李强"})
+    assert store.count_for_review() == 3
+    assert store.next_for_review() == (first, "name")
+    assert store.next_for_review(after=(first, "name")) == (first, "rank")
+    assert store.next_for_review(after=(first, "rank")) == (second, "name")
+    store.correct_field(first, "name", "王伟", by="档案员甲")
+    assert store.next_for_review() == (first, "rank") and store.count_for_review() == 2
+    assert store.next_for_review(after=(second, "name")) is None

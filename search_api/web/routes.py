@@ -1,0 +1,382 @@
+"""The staff pages (server-rendered, in Chinese): sign-in, search, record, review, upload,
+progress. They call the same functions as /api/v1, so roles, masking and audit are the API's."""
+
+from __future__ import annotations
+
+import hmac
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from archive.domain import Role
+from archive.store.stats import progress, progress_dict
+from search_api.auth import REVIEWERS, SEARCHERS, Caller, session_key
+from search_api.errors import ApiError, request_id
+from search_api.routes import records, search
+from search_api.schemas import CorrectionIn
+from search_api.services import Services, services
+from search_api.sessions import COOKIE, LIFETIME_S
+from search_api.web.chart import progress_chart
+from search_api.web.labels import FACET_LABELS, FIELD_LABELS, FILE_STATES, ROLE_LABELS
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+router = APIRouter(include_in_schema=False)
+Svc = Annotated[Services, Depends(services)]
+FILTERS = ("discharge_type", "enlistment_year", "unit")
+DATE_RANGES = (
+    ("birth", "出生"),
+    ("enlistment", "入伍"),
+    ("discharge", "退役"),
+)
+
+
+def _marked(snippet: str) -> Markup:
+    """A search snippet with its 【】 marks as <mark>, everything else escaped."""
+    return Markup(str(escape(snippet)).replace("【", "<mark>").replace("】", "</mark>"))
+
+
+templates.env.filters["marked"] = _marked
+templates.env.globals.update(
+    FIELD_LABELS=FIELD_LABELS, FACET_LABELS=FACET_LABELS, ROLE_LABELS=ROLE_LABELS
+)
+
+
+class SignIn(Exception):
+    """The page needs a signed-in user; answered with a redirect to the sign-in page."""
+
+
+def _session(request: Request, svc: Services) -> tuple[Caller, str]:
+    cookie = request.cookies.get(COOKIE, "")
+    key = session_key(svc, cookie) if cookie else None
+    if key is None or not key.active:
+        raise SignIn()
+    return Caller(key.name, key.role, request_id(request)), cookie
+
+
+def _page(
+    request: Request,
+    svc: Services,
+    name: str,
+    caller: Caller,
+    cookie: str,
+    status: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request,
+        name,
+        {
+            "caller": caller,
+            "csrf": svc.sessions.csrf(cookie),
+            "reviewer": caller.role in REVIEWERS,
+            **context,
+        },
+        status_code=status,
+    )
+
+
+def _denied(
+    request: Request, svc: Services, caller: Caller, cookie: str, what: str
+) -> HTMLResponse:
+    return _page(
+        request,
+        svc,
+        "error.html",
+        caller,
+        cookie,
+        403,
+        message=f"您的角色（{ROLE_LABELS[caller.role.value]}）无权{what}。",
+    )
+
+
+def _check_csrf(svc: Services, cookie: str, sent: str) -> None:
+    if not hmac.compare_digest(sent, svc.sessions.csrf(cookie)):
+        raise ApiError(403, "csrf", "页面已过期，请刷新后重试", "missing or wrong CSRF token")
+
+
+# --- sign-in -----------------------------------------------------------------------------
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/") -> HTMLResponse:
+    return templates.TemplateResponse(request, "login.html", {"next": next, "error": None})
+
+
+@router.post("/login", response_model=None)
+def login(
+    request: Request, svc: Svc, key: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
+) -> Response:
+    found = svc.keys.find(key.strip())
+    if found is None or not found.active:
+        error = "密钥无效或已被吊销。" if found is None or found.active else "此密钥已被吊销。"
+        return templates.TemplateResponse(
+            request, "login.html", {"next": next, "error": error}, status_code=401
+        )
+    if found.role is Role.SERVICE:
+        return templates.TemplateResponse(
+            request,
+            "login.html",
+            {"next": next, "error": "外部系统密钥不能登录页面。"},
+            status_code=403,
+        )
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        COOKIE,
+        svc.sessions.issue(found.id),
+        max_age=LIFETIME_S,
+        httponly=True,
+        secure=True,
+        samesite="strict",
+    )
+    svc.audit.append(found.name, found.role.value, "sign_in", {}, [], request_id(request))
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, svc: Svc, csrf: Annotated[str, Form()] = "") -> RedirectResponse:
+    cookie = request.cookies.get(COOKIE, "")
+    if cookie:
+        _check_csrf(svc, cookie, csrf)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE, httponly=True, secure=True, samesite="strict")
+    return response
+
+
+# --- search --------------------------------------------------------------------------------
+
+
+@router.get("/", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    svc: Svc,
+    q: str = "",
+    name: str = "",
+    unit: str = "",
+    id: str = "",
+    discharge_type: str = "",
+    enlistment_year: str = "",
+    birth_from: str = "",
+    birth_to: str = "",
+    enlistment_from: str = "",
+    enlistment_to: str = "",
+    discharge_from: str = "",
+    discharge_to: str = "",
+    cursor: str | None = None,
+) -> HTMLResponse:
+    caller, cookie = _session(request, svc)
+    params = {k: v for k, v in dict(request.query_params).items() if k != "cursor" and v}
+    result, error = None, None
+    if any(v for k, v in params.items()):
+        try:
+            result = search.search_records(
+                caller,
+                svc,
+                q=q,
+                name=name,
+                unit=unit,
+                id=id,
+                discharge_type=discharge_type,
+                enlistment_year=enlistment_year,
+                birth_from=birth_from,
+                birth_to=birth_to,
+                enlistment_from=enlistment_from,
+                enlistment_to=enlistment_to,
+                discharge_from=discharge_from,
+                discharge_to=discharge_to,
+                size=20,
+                cursor_=cursor,
+            )
+        except ApiError as exc:
+            error = exc.message
+
+    def with_(**changes: str) -> str:
+        merged = {**params, **changes}
+        return "/?" + urlencode({k: v for k, v in merged.items() if v})
+
+    return _page(
+        request,
+        svc,
+        "search.html",
+        caller,
+        cookie,
+        params=params,
+        result=result,
+        error=error,
+        with_=with_,
+        date_ranges=DATE_RANGES,
+        next_url=with_(cursor=result.next) if result and result.next else None,
+        paged=bool(cursor),
+    )
+
+
+# --- record ----------------------------------------------------------------------------------
+
+
+@router.get("/records/{document_id}", response_class=HTMLResponse)
+def record_page(
+    request: Request, svc: Svc, document_id: int, page: Annotated[int, Query(ge=1)] = 1
+) -> HTMLResponse:
+    caller, cookie = _session(request, svc)
+    if caller.role not in SEARCHERS:
+        return _denied(request, svc, caller, cookie, "查看档案")
+    try:
+        record = records.get_record(document_id, caller, svc)
+    except ApiError as exc:
+        return _page(request, svc, "error.html", caller, cookie, exc.status, message=exc.message)
+    number = min(page, len(record.pages)) if record.pages else 1
+    shown = next((p for p in record.pages if p.number == number), None)
+    boxes = [
+        (key, f.evidence.bbox)
+        for key, f in record.fields.items()
+        if f.evidence is not None and f.evidence.page == number and f.value is not None
+    ]
+    others: list[dict[str, Any]] = []
+    machine_id = svc.store.current_fields(document_id)
+    id_number = next((f.value for f in machine_id if f.key == "id_number"), None)
+    if id_number:
+        for other in svc.store.documents_with_value("id_number", [id_number]).get(id_number, []):
+            doc = svc.store.document(other)
+            if other != document_id and doc:
+                others.append({"document_id": other, "source": doc["source_name"]})
+    return _page(
+        request,
+        svc,
+        "record.html",
+        caller,
+        cookie,
+        record=record,
+        page=shown,
+        boxes=boxes,
+        others=others,
+    )
+
+
+# --- review ----------------------------------------------------------------------------------
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review_page(request: Request, svc: Svc, after: str = "") -> HTMLResponse:
+    """The next field to review; ``after`` (document:key) skips past one for now."""
+    caller, cookie = _session(request, svc)
+    if caller.role not in REVIEWERS:
+        return _denied(request, svc, caller, cookie, "复核字段")
+    skipped = None
+    doc, _, key = after.partition(":")
+    if doc.isdigit() and key:
+        skipped = (int(doc), key)
+    found = svc.store.next_for_review(skipped)
+    if found is None:
+        return _page(request, svc, "review.html", caller, cookie, item=None, left=0)
+    return _review_item(request, svc, caller, cookie, *found)
+
+
+def _review_item(
+    request: Request,
+    svc: Services,
+    caller: Caller,
+    cookie: str,
+    document_id: int,
+    key: str,
+    error: str = "",
+) -> HTMLResponse:
+    record = records.get_record(document_id, caller, svc)
+    field = record.fields[key]
+    page = next(
+        (p for p in record.pages if field.evidence and p.number == field.evidence.page), None
+    )
+    crop = None
+    if field.evidence and page:
+        margin = 24  # some of the form around the value, so the label shows too
+        x0, y0, x1, y1 = field.evidence.bbox
+        x0, y0 = max(0, x0 - margin), max(0, y0 - margin)
+        x1, y1 = min(page.width, x1 + margin), min(page.height, y1 + margin)
+        scale = min(2.0, 640 / max(1, x1 - x0))
+        crop = {
+            "url": page.image_url,
+            "width": round((x1 - x0) * scale),
+            "height": round((y1 - y0) * scale),
+            "image_width": round(page.width * scale),
+            "left": round(x0 * scale),
+            "top": round(y0 * scale),
+            "rotation": page.rotation,  # the scan's turn: shown upright
+        }
+    return _page(
+        request,
+        svc,
+        "review.html",
+        caller,
+        cookie,
+        422 if error else 200,
+        item={"document_id": document_id, "key": key, "source": record.source},
+        field=field,
+        crop=crop,
+        left=svc.store.count_for_review(),
+        error=error,
+        skip_url=f"/review?after={document_id}:{quote(key)}",
+    )
+
+
+@router.post("/review", response_model=None)
+def review(
+    request: Request,
+    svc: Svc,
+    document_id: Annotated[int, Form()],
+    key: Annotated[str, Form()],
+    value: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """Confirm (the value unchanged) or correct; the index is told at once."""
+    caller, cookie = _session(request, svc)
+    if caller.role not in REVIEWERS:
+        return _denied(request, svc, caller, cookie, "复核字段")
+    _check_csrf(svc, cookie, csrf)
+    try:
+        records.correct_field(document_id, key, CorrectionIn(value=value or None), caller, svc)
+    except ApiError as exc:
+        return _review_item(request, svc, caller, cookie, document_id, key, exc.message)
+    return RedirectResponse("/review", status_code=303)
+
+
+# --- upload and progress -----------------------------------------------------------------
+
+
+@router.get("/upload", response_class=HTMLResponse)
+def upload_page(request: Request, svc: Svc) -> HTMLResponse:
+    caller, cookie = _session(request, svc)
+    if caller.role not in REVIEWERS:
+        return _denied(request, svc, caller, cookie, "上传")
+    return _page(
+        request,
+        svc,
+        "upload.html",
+        caller,
+        cookie,
+        states=FILE_STATES,
+        limit=svc.settings.max_upload_bytes,
+    )
+
+
+@router.get("/progress", response_class=HTMLResponse)
+def progress_page(
+    request: Request, svc: Svc, by: Literal["day", "month"] = "month"
+) -> HTMLResponse:
+    caller, cookie = _session(request, svc)
+    period = by
+    figures = progress_dict(progress(svc.store.engine, period, svc.timezone), period)
+    return _page(
+        request,
+        svc,
+        "progress.html",
+        caller,
+        cookie,
+        figures=figures,
+        by=period,
+        chart=progress_chart(figures),
+    )

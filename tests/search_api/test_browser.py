@@ -1,0 +1,180 @@
+"""The staff pages in a real browser (Debian's headless Chromium through Selenium) against a
+real `archive serve`, on scans that went through the real OCR: sign in, find a veteran by a
+misread name, open the record and see the box on the page, correct a field in the review
+queue by keyboard alone, find the record by the corrected value; a staff key has no review
+queue. Screenshots of each step go to test-artifacts/ (not committed)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support import expected_conditions as ready
+from selenium.webdriver.support.ui import WebDriverWait
+
+from archive.domain import Role
+from archive.search.backends import make_backend
+from archive.search.feed import drain
+from archive.search.text import CONFUSION_GROUPS
+from archive.settings import Settings
+from archive.store import Store
+from archive.store.keys import KeyStore
+from ingest.pipeline import IngestOptions, IngestRun
+from scripts.samplegen.generate import SampleFile
+from tests.archive.test_cli import ARCHIVE
+from tests.conftest import TEST_DPI
+from tests.search_api.test_server import _free_port
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+SWAP = {ch: other for group in CONFUSION_GROUPS for ch in group for other in group if other != ch}
+
+
+def _misread(name: str) -> str:
+    for i, ch in enumerate(name):
+        if ch in SWAP:
+            return name[:i] + SWAP[ch] + name[i + 1 :]
+    return name
+
+
+@pytest.fixture
+def server(settings: Settings, samples: list[SampleFile]) -> Iterator[tuple[str, dict[str, str]]]:
+    store = Store.open(settings.resolved_database_url)
+    report = IngestRun(store, settings.data_dir, IngestOptions.from_settings(settings)).run(
+        [s.path for s in samples]
+    )
+    assert all(r.document_id for r in report.results)
+    # One field in the review queue, whatever the OCR was unsure of: the first file's unit.
+    ids = [r.document_id for r in report.results if r.document_id is not None]
+    store.replace_fields(
+        {
+            doc: [
+                replace(f, needs_review=doc == ids[0] and f.key == "unit")
+                for f in store.current_fields(doc)
+            ]
+            for doc in ids
+        }
+    )
+    drain(store, make_backend(settings, store))
+    keys = {
+        role: KeyStore(store.engine).create(role.value, role)[1]
+        for role in (Role.STAFF, Role.ARCHIVIST)
+    }
+    store.close()
+    port = _free_port()
+    env = {
+        **os.environ,
+        "ARCHIVE_DATA_DIR": str(settings.data_dir),
+        "ARCHIVE_PDF_DPI": str(TEST_DPI),
+    }
+    process = subprocess.Popen([str(ARCHIVE), "serve", "--port", str(port)], env=env)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.2)
+    yield url, {**{role.value: key for role, key in keys.items()}, "reviewed": str(ids[0])}
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+@pytest.fixture
+def browser() -> Iterator[WebDriver]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--window-size=1400,1000",
+        "--lang=zh-CN",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(
+        service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options
+    )
+    driver.implicitly_wait(5)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    yield driver
+    driver.quit()
+
+
+def _shot(driver: WebDriver, name: str) -> None:
+    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+
+
+def _sign_in(driver: WebDriver, url: str, key: str) -> None:
+    driver.delete_all_cookies()
+    driver.get(f"{url}/login")
+    field = driver.find_element(By.ID, "key")
+    field.send_keys(key, Keys.ENTER)
+    WebDriverWait(driver, 10).until(
+        ready.presence_of_element_located((By.CSS_SELECTOR, "form.search"))
+    )
+
+
+@pytest.mark.slow
+def test_find_open_review_and_find_again(
+    server: tuple[str, dict[str, str]], browser: WebDriver, samples: list[SampleFile]
+) -> None:
+    url, keys = server
+    _sign_in(browser, url, keys["archivist"])
+    _shot(browser, "1-signed-in")
+    target = next(s for s in samples if _misread(s.veteran.name) != s.veteran.name)
+    box = browser.find_element(By.NAME, "q")
+    box.send_keys(_misread(target.veteran.name), Keys.ENTER)
+    WebDriverWait(browser, 10).until(ready.presence_of_element_located((By.CLASS_NAME, "total")))
+    _shot(browser, "2-search-misread-name")
+    link = WebDriverWait(browser, 10).until(
+        ready.element_to_be_clickable((By.LINK_TEXT, target.veteran.name))
+    )
+    assert "q=" in browser.current_url  # the query is in the URL, to bookmark and share
+    _shot(browser, "2-search-misread-name")
+    link.click()
+    name_box = WebDriverWait(browser, 10).until(
+        ready.visibility_of_element_located((By.ID, "box-name"))
+    )
+    assert name_box.size["width"] > 5 and name_box.size["height"] > 5
+    image = browser.find_element(By.CSS_SELECTOR, ".sheet img")
+    assert (
+        browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image)
+        > 100
+    )
+    _shot(browser, "3-record-with-boxes")
+
+    browser.get(f"{url}/review")
+    value = browser.find_element(By.ID, "value")
+    assert browser.switch_to.active_element == value  # ready for the keyboard
+    crop = browser.find_element(By.CSS_SELECTOR, ".crop img")
+    assert browser.execute_script("return arguments[0].naturalWidth", crop) > 100
+    _shot(browser, "4-review-queue")
+    value.send_keys(Keys.CONTROL, "a")
+    value.send_keys("第88888部队", Keys.ENTER)
+    WebDriverWait(browser, 10).until(
+        ready.text_to_be_present_in_element((By.TAG_NAME, "main"), "没有待复核的字段了")
+    )
+    browser.get(f"{url}/?unit=88888")
+    hit = browser.find_element(By.CSS_SELECTOR, ".hit h2 a")
+    assert hit.get_attribute("href").endswith(f"/records/{keys['reviewed']}")
+    assert "共 1 条" in browser.find_element(By.CLASS_NAME, "total").text
+    _shot(browser, "5-found-by-corrected-unit")
+
+    _sign_in(browser, url, keys["staff"])
+    browser.get(f"{url}/review")
+    assert "无权" in browser.find_element(By.TAG_NAME, "main").text
+    assert not browser.find_elements(By.LINK_TEXT, "复核")
+    _shot(browser, "6-staff-has-no-review")
