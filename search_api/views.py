@@ -74,21 +74,21 @@ def fields_out(
     return {k: field_out(by_key[k], history, m) if k in by_key else _missing() for k in FIELD_KEYS}
 
 
-def lookup_fields(found: list[ExtractedField], m: Masker) -> dict[str, dict[str, Any]]:
+def lookup_fields(
+    values: dict[str, tuple[str | None, float, bool, Evidence | None]], m: Masker
+) -> dict[str, dict[str, Any]]:
     """A record's fields as LookupField dicts: built plain, since a batch of a thousand
     records would spend most of its time validating models it has just built itself."""
-    by_key = {f.key: f for f in found}
     out: dict[str, dict[str, Any]] = {}
     for key in FIELD_KEYS:
-        f = by_key.get(key)
-        if f is None:
+        if key not in values:
             out[key] = {"value": None, "confidence": 0.0, "needs_review": True, "evidence": None}
             continue
-        e = f.evidence
+        value, confidence, needs_review, e = values[key]
         out[key] = {
-            "value": m.value(key, f.value),
-            "confidence": f.confidence,
-            "needs_review": f.needs_review,
+            "value": m.value(key, value),
+            "confidence": confidence,
+            "needs_review": needs_review,
             "evidence": None
             if e is None
             else {"page": e.page, "bbox": e.box, "text": m.text(e.text)},

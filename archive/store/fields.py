@@ -128,3 +128,34 @@ def page_record(row: Any) -> PageRecord:
         steps=list(row.steps),
         cells=[CellRecord(**c) for c in row.cells],
     )
+
+
+def evidence_values(
+    conn: Connection, document_ids: list[int]
+) -> dict[int, dict[str, tuple[str | None, float, bool, Evidence | None]]]:
+    """(value, confidence, needs_review, evidence) of every current field: what a lookup
+    answers, read without the columns it does not show (reasons, alternatives)."""
+    f, c = schema.fields, schema.field_corrections
+    out: dict[int, dict[str, tuple[str | None, float, bool, Evidence | None]]] = {}
+    for doc, key, value, confidence, review, page, bbox, raw in conn.execute(
+        select(
+            f.c.document_id,
+            f.c.key,
+            f.c.value,
+            f.c.confidence,
+            f.c.needs_review,
+            f.c.page,
+            f.c.bbox,
+            f.c.raw_text,
+        ).where(f.c.document_id.in_(document_ids))
+    ).tuples():
+        evidence = Evidence(page, list(bbox), raw or "") if page is not None else None
+        out.setdefault(doc, {})[key] = (value, confidence, bool(review), evidence)
+    for doc, key, value in conn.execute(
+        select(c.c.document_id, c.c.key, c.c.value)
+        .where(c.c.document_id.in_(document_ids))
+        .order_by(c.c.id)
+    ):
+        if key in out.get(doc, {}):
+            out[doc][key] = (value, 1.0, False, out[doc][key][3])
+    return out

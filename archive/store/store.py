@@ -13,7 +13,15 @@ import orjson
 from sqlalchemy import Engine, create_engine, event, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from archive.domain import DocumentRef, ExtractedField, FileResult, NewDocument, Outcome, PageRecord
+from archive.domain import (
+    DocumentRef,
+    Evidence,
+    ExtractedField,
+    FileResult,
+    NewDocument,
+    Outcome,
+    PageRecord,
+)
 from archive.store import fields, schema
 from archive.store.migrations import migrate
 
@@ -414,6 +422,15 @@ class Store:
         with self.engine.connect() as conn:
             for start in range(0, len(document_ids), 500):
                 found |= fields.current_fields(conn, document_ids[start : start + 500])
+        return found
+
+    def evidence_values(
+        self, document_ids: list[int]
+    ) -> dict[int, dict[str, tuple[str | None, float, bool, Evidence | None]]]:
+        found: dict[int, dict[str, tuple[str | None, float, bool, Evidence | None]]] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(document_ids), 500):
+                found |= fields.evidence_values(conn, document_ids[start : start + 500])
         return found
 
     def documents_with_value(self, key: str, values: list[str]) -> dict[str, list[int]]:

@@ -9,7 +9,7 @@ import orjson
 from fastapi import APIRouter, Body, Depends
 from fastapi.responses import Response
 
-from archive.domain import ExtractedField
+from archive.domain import Evidence
 from search_api.auth import LOOKUPS, Caller, allow
 from search_api.schemas import LookupIn, LookupOut, LookupQuery
 from search_api.services import Services, services
@@ -42,8 +42,10 @@ def _birth_matches(asked: str, stored: str | None) -> bool:
     return asked[:shorter] == stored[:shorter] and shorter >= 7
 
 
-def _value(fields: list[ExtractedField], key: str) -> str | None:
-    return next((f.value for f in fields if f.key == key), None)
+def _value(
+    values: dict[str, tuple[str | None, float, bool, Evidence | None]], key: str
+) -> str | None:
+    return values[key][0] if key in values else None
 
 
 @router.post("/lookup", response_model=LookupOut, summary="批量核查人员（至多 1000 条）")
@@ -68,7 +70,7 @@ def lookup(
     by_id = svc.store.documents_with_value("id_number", id_numbers) if id_numbers else {}
     by_name = svc.store.documents_with_value("name", names) if names else {}
     wanted = sorted({i for ids in (*by_id.values(), *by_name.values()) for i in ids})
-    fields = svc.store.fields_of(wanted)
+    fields = svc.store.evidence_values(wanted)
     sources = (
         {d["id"]: d["source_name"] for d in svc.store.iter_documents(ids=wanted)} if wanted else {}
     )
@@ -78,7 +80,7 @@ def lookup(
         return {
             "document_id": doc_id,
             "source": sources.get(doc_id, ""),
-            "fields": lookup_fields(fields.get(doc_id, []), m),
+            "fields": lookup_fields(fields.get(doc_id, {}), m),
         }
 
     def answer(q: LookupQuery) -> tuple[str, list[int]]:
@@ -89,9 +91,9 @@ def lookup(
         ids = [
             i
             for i in by_name.get(_plain(q.name), [])
-            if _birth_matches(q.birth_date, _value(fields.get(i, []), "birth_date"))
+            if _birth_matches(q.birth_date, _value(fields.get(i, {}), "birth_date"))
         ]
-        people = {_value(fields.get(i, []), "id_number") or f"document:{i}" for i in ids}
+        people = {_value(fields.get(i, {}), "id_number") or f"document:{i}" for i in ids}
         return ("none" if not ids else "exact" if len(people) == 1 else "ambiguous"), ids
 
     answers = [answer(q) for q in body.queries]

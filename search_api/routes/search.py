@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Annotated
 
+import orjson
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
 from archive.search.model import SearchQuery, SearchUnavailable
 from search_api import cursor
@@ -18,6 +22,11 @@ from search_api.services import Services, services
 router = APIRouter(tags=["检索"])
 MAX_WINDOW = 10_000  # deepest result a cursor may reach (Elasticsearch's default window)
 _DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+_DATE_RE = re.compile(r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")
+DATE_PARAMS = tuple(
+    f"{d}_{end}" for d in ("birth", "enlistment", "discharge") for end in ("from", "to")
+)
+SEARCH_PARAMS = ("q", "name", "unit", "id", "discharge_type", "enlistment_year", *DATE_PARAMS)
 
 
 def _date(description: str) -> object:
@@ -52,12 +61,13 @@ def search_records(
     cursor_: Annotated[
         str | None, Query(alias="cursor", max_length=200, description="上一页返回的 next")
     ] = None,
-) -> SearchOut:
-    params: dict[str, object] = {
-        "q": q.strip(),
-        "name": name.strip(),
-        "unit": unit.strip(),
-        "id": id.strip(),
+) -> Response:
+    """参数即检索约定：各条件同时满足；q 在姓名、部队番号、身份证号与全部页面文字中查找。"""
+    params = {
+        "q": q,
+        "name": name,
+        "unit": unit,
+        "id": id,
         "discharge_type": discharge_type,
         "enlistment_year": enlistment_year,
         "birth_from": birth_from,
@@ -67,7 +77,29 @@ def search_records(
         "discharge_from": discharge_from,
         "discharge_to": discharge_to,
     }
-    offset = cursor.decode(cursor_, {**params, "size": size})
+    found = find(caller, svc, params, size, cursor_)
+    # Dumped once here: FastAPI would otherwise validate the model it was just given again.
+    return Response(orjson.dumps(found.model_dump(mode="json")), media_type="application/json")
+
+
+def find(
+    caller: Caller,
+    svc: Services,
+    given: Mapping[str, str],
+    size: int = 20,
+    after: str | None = None,
+) -> SearchOut:
+    """One page of hits, as the caller may see them; the search is audited."""
+    params: dict[str, object] = {k: str(given.get(k, "")).strip() for k in SEARCH_PARAMS}
+    for key in DATE_PARAMS:
+        if not _DATE_RE.match(str(params[key])):
+            raise ApiError(
+                422,
+                "invalid_parameters",
+                f"{key}：日期应为 yyyy、yyyy-mm 或 yyyy-mm-dd",
+                f"{key}: a date must be yyyy, yyyy-mm or yyyy-mm-dd",
+            )
+    offset = cursor.decode(after, {**params, "size": size})
     query = SearchQuery(**params, size=min(size, MAX_WINDOW - offset), offset=offset)  # type: ignore[arg-type]
     if query.is_empty():
         raise ApiError(

@@ -28,7 +28,6 @@ HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(include_in_schema=False)
 Svc = Annotated[Services, Depends(services)]
-FILTERS = ("discharge_type", "enlistment_year", "unit")
 DATE_RANGES = (
     ("birth", "出生"),
     ("enlistment", "入伍"),
@@ -153,46 +152,14 @@ def logout(request: Request, svc: Svc, csrf: Annotated[str, Form()] = "") -> Red
 
 
 @router.get("/", response_class=HTMLResponse)
-def search_page(
-    request: Request,
-    svc: Svc,
-    q: str = "",
-    name: str = "",
-    unit: str = "",
-    id: str = "",
-    discharge_type: str = "",
-    enlistment_year: str = "",
-    birth_from: str = "",
-    birth_to: str = "",
-    enlistment_from: str = "",
-    enlistment_to: str = "",
-    discharge_from: str = "",
-    discharge_to: str = "",
-    cursor: str | None = None,
-) -> HTMLResponse:
+def search_page(request: Request, svc: Svc, cursor: str | None = None) -> HTMLResponse:
+    """The search box and filters; every condition is in the URL, to bookmark and share."""
     caller, cookie = _session(request, svc)
-    params = {k: v for k, v in dict(request.query_params).items() if k != "cursor" and v}
+    params = {k: v for k, v in request.query_params.items() if k in search.SEARCH_PARAMS and v}
     result, error = None, None
-    if any(v for k, v in params.items()):
+    if params:
         try:
-            result = search.search_records(
-                caller,
-                svc,
-                q=q,
-                name=name,
-                unit=unit,
-                id=id,
-                discharge_type=discharge_type,
-                enlistment_year=enlistment_year,
-                birth_from=birth_from,
-                birth_to=birth_to,
-                enlistment_from=enlistment_from,
-                enlistment_to=enlistment_to,
-                discharge_from=discharge_from,
-                discharge_to=discharge_to,
-                size=20,
-                cursor_=cursor,
-            )
+            result = search.find(caller, svc, params, 20, cursor)
         except ApiError as exc:
             error = exc.message
 
