@@ -173,8 +173,20 @@ def test_find_open_review_and_find_again(
     assert "共 1 条" in browser.find_element(By.CLASS_NAME, "total").text
     _shot(browser, "5-found-by-corrected-unit")
 
+    # Upload: a file chosen in the page goes up with the page's CSRF token, and its row
+    # follows the job (a copy of a stored scan: skipped, and says which record has it).
+    browser.get(f"{url}/upload")
+    browser.find_element(By.ID, "files").send_keys(str(samples[0].path))
+    WebDriverWait(browser, 60).until(ready.text_to_be_present_in_element((By.ID, "job"), "已跳过"))
+    assert "duplicate" in browser.find_element(By.ID, "job").text
+    _shot(browser, "6-upload-progress")
+    browser.get(f"{url}/progress")
+    assert "已数字化档案 4 份" in browser.find_element(By.CLASS_NAME, "summary").text
+    assert browser.find_elements(By.CSS_SELECTOR, "svg.chart rect.bar")
+    _shot(browser, "7-progress")
+
     _sign_in(browser, url, keys["staff"])
     browser.get(f"{url}/review")
     assert "无权" in browser.find_element(By.TAG_NAME, "main").text
     assert not browser.find_elements(By.LINK_TEXT, "复核")
-    _shot(browser, "6-staff-has-no-review")
+    _shot(browser, "8-staff-has-no-review")
