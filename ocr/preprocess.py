@@ -215,16 +215,21 @@ def remove_rules(
     and the mask of what was erased (255), which layout reads the table cells from."""
     ink = 255 - (binary if faint is None else faint)
     length = max(20, dpi // 3)  # a third of an inch: longer than any glyph stroke
-    # A pale rule on a dithered (bilevel) scan is a row of dots: gaps of a pixel or two are
-    # bridged along the rule first. Gaps between glyphs are wider, so text does not join up.
+    # A pale rule on a dithered (bilevel) scan is a row of dots: with gaps of a pixel or two
+    # bridged it is a rule again. Bridged, the strokes of a line of text can line up too, over
+    # a few characters but not over an inch: a bridged run must be that long to count.
     gap = max(3, dpi // 50)
 
-    def runs(line: tuple[int, int], bridge: tuple[int, int]) -> np.ndarray:
-        joined = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones(bridge, np.uint8))
-        return cv2.morphologyEx(joined, cv2.MORPH_OPEN, np.ones(line, np.uint8))
+    def runs(kernel: tuple[int, int], bridge: tuple[int, int] | None = None) -> np.ndarray:
+        source = (
+            ink
+            if bridge is None
+            else cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones(bridge, np.uint8))
+        )
+        return cv2.morphologyEx(source, cv2.MORPH_OPEN, np.ones(kernel, np.uint8))
 
-    horizontal = runs((1, length), (1, gap))
-    vertical = runs((length, 1), (gap, 1))
+    horizontal = runs((1, length)) | runs((1, dpi), (1, gap))
+    vertical = runs((length, 1)) | runs((dpi, 1), (gap, 1))
     rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
     return cv2.bitwise_or(binary, rules), rules
 
