@@ -360,6 +360,9 @@ def stats(
 def serve(
     host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
     port: Annotated[int | None, typer.Option(min=1, max=65535, help="port")] = None,
+    processes: Annotated[
+        int | None, typer.Option(min=1, max=32, help="server processes (default 1)")
+    ] = None,
 ) -> None:
     """Serve the API (/api/v1) and run uploaded files through ingest in the background."""
     import threading
@@ -377,8 +380,19 @@ def serve(
     worker.start()
     host, port = host or settings.host, port or settings.port
     err.print(f"档案接口：http://{host}:{port}/api/v1 （接口说明 http://{host}:{port}/docs）")
+    processes = processes or settings.api_processes
     try:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        if processes == 1:
+            uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        else:  # each process makes its own app from the same environment
+            uvicorn.run(
+                "search_api.app:from_environment",
+                factory=True,
+                workers=processes,
+                host=host,
+                port=port,
+                log_level="warning",
+            )
     finally:
         # A job cut short here is queued again at the next start; what it committed stays.
         stop.set()

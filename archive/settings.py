@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     timezone: str = Field("Asia/Shanghai", description="days and months of the progress figures")
     host: str = Field("127.0.0.1", description="archive serve listens here")
     port: int = Field(8000, ge=1, le=65535)
+    api_processes: int = Field(1, ge=1, le=32, description="archive serve: server processes")
     max_upload_bytes: int = Field(
         4 * 1024**3, ge=1, description="one upload request, all its files together"
     )

@@ -5,7 +5,8 @@
 
 Fills a fresh data dir with generated records (fields with evidence, one page of text each),
 indexes them in the embedded backend and, with --es-url, in Elasticsearch, starts
-`archive serve` on 127.0.0.1 for each backend and measures, at 1, 8 and 32 concurrent clients:
+`archive serve` on 127.0.0.1 for each backend (with 1 and 2 server processes unless told
+otherwise) and measures, at 1, 8 and 32 concurrent clients:
 requests/s and latency p50/p95/p99 of a search mix (the mix of bench_search) and of
 POST /api/v1/lookup with batches of 100 ID numbers (nine in ten on file), and counts errors.
 Clients and server share the machine: the figures include the clients' own cost.
@@ -84,13 +85,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(settings: Settings) -> tuple[subprocess.Popen[bytes], str]:
+def serve(settings: Settings, processes: int) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     env = {**os.environ, "ARCHIVE_DATA_DIR": str(settings.data_dir), "ARCHIVE_LOG_LEVEL": "WARNING"}
     if settings.es_url:
         env |= {"ARCHIVE_ES_URL": settings.es_url, "ARCHIVE_ES_ALIAS": settings.es_alias}
+    command = [str(ARCHIVE), "serve", "--host", "127.0.0.1", "--port", str(port)]
     process = subprocess.Popen(
-        [str(ARCHIVE), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [*command, "--processes", str(processes)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -171,7 +173,9 @@ def load(url: str, key: str, make: Request, requests: int, clients: int) -> dict
     return {"rps": len(times) / wall, **percentiles(times), "errors": errors}
 
 
-def bench(settings: Settings, docs: list[IndexDocument], requests: int) -> list[str]:
+def bench(
+    settings: Settings, docs: list[IndexDocument], requests: int, processes: list[int]
+) -> list[str]:
     backend = "elasticsearch" if settings.es_url else "sqlite"
     seconds = fill(settings, docs)
     store = Store.open(settings.resolved_database_url)
@@ -180,22 +184,24 @@ def bench(settings: Settings, docs: list[IndexDocument], requests: int) -> list[
     service = keys.create(f"bench-service-{backend}", Role.SERVICE)[1]
     store.close()
     rows = [f"| {backend} | store and index {len(docs):,} records | {seconds:.0f} s | | | | |"]
-    process, url = serve(settings)
-    try:
-        for label, key, make, count in (
-            ("search mix", staff, search_requests(docs), requests),
-            ("lookup, 100 IDs", service, lookup_requests(docs), max(50, requests // 4)),
-        ):
-            load(url, key, make, 20, 2)  # warm-up
-            for clients in (1, 8, 32):
-                r = load(url, key, make, count, clients)
-                rows.append(
-                    f"| {backend} | {label}, {clients} client(s) | {r['rps']:.0f} req/s "
-                    f"| {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['errors']:.0f} |"
-                )
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
+    for n in processes:
+        process, url = serve(settings, n)
+        try:
+            for label, key, make, count in (
+                ("search mix", staff, search_requests(docs), requests),
+                ("lookup, 100 IDs", service, lookup_requests(docs), max(50, requests // 4)),
+            ):
+                load(url, key, make, 20, 2)  # warm-up
+                for clients in (1, 8, 32):
+                    r = load(url, key, make, count, clients)
+                    rows.append(
+                        f"| {backend}, {n} server process(es) | {label}, {clients} client(s) "
+                        f"| {r['rps']:.0f} req/s | {r['p50']:.1f} | {r['p95']:.1f} "
+                        f"| {r['p99']:.1f} | {r['errors']:.0f} |"
+                    )
+        finally:
+            process.terminate()
+            process.wait(timeout=60)
     return rows
 
 
@@ -205,14 +211,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--seed", type=int, default=4004)
     parser.add_argument("--es-url", default=None)
+    parser.add_argument("--processes", default="1,2", help="server processes to try, e.g. 1,2")
     args = parser.parse_args(argv)
+    processes = [int(n) for n in args.processes.split(",")]
     docs = records(args.records, args.seed)
     work = Path(tempfile.mkdtemp(prefix="bench-api-"))
     rows = [
         "| backend | measure | throughput | p50 ms | p95 ms | p99 ms | errors |",
         "|---|---|---|---|---|---|---|",
     ]
-    rows += bench(Settings(data_dir=work / "sqlite", _env_file=None), docs, args.requests)
+    rows += bench(
+        Settings(data_dir=work / "sqlite", _env_file=None), docs, args.requests, processes
+    )
     if args.es_url:
         es = Settings(
             data_dir=work / "es",
@@ -221,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
             _env_file=None,
         )
         try:
-            rows += bench(es, docs, args.requests)
+            rows += bench(es, docs, args.requests, processes)
         finally:
             from archive.search.es_backend import ElasticsearchBackend
 

@@ -74,3 +74,8 @@ def create_app(settings: Settings) -> FastAPI:
         return RedirectResponse(f"/login?next={quote(str(request.url.path))}", status_code=303)
 
     return app
+
+
+def from_environment() -> FastAPI:
+    """The app as each of several server processes makes it (`archive serve --processes N`)."""
+    return create_app(Settings())
