@@ -23,6 +23,8 @@ _UNIT = re.compile(
 _LETTER_IN_DIGITS = re.compile(r"\d[A-Za-z]\d|\d[A-Za-z]$|^[A-Za-z]\d")
 # Punctuation and specks OCR reads at the ends of a value; none belongs to one.
 _TRAILING = "，,。.；;：:、·•'\"|_-—~`“”‘’?？!！*#"
+# What a date can start with: a digit, a Chinese numeral, or what OCR reads for 〇.
+_DATE_START = re.compile(r"^[0-9〇零○一二三四五六七八九OoQ]")
 # Between the items of a list OCR reads 、 or a comma, or drops the small 、 altogether.
 _LIST_SEPARATORS = re.compile(r"[，,、;；:：]")
 
@@ -70,11 +72,20 @@ def normalise(raw: str, spec: FieldSpec) -> Normalised:
         return Normalised(raw, ok, [] if ok else [f"性别“{raw}”应为男或女"])
     if kind == "date":
         parsed = parse_date(raw)
+        reasons: list[str] = []
+        repair = None
+        if parsed is None and len(raw) > 1 and not _DATE_START.match(raw):
+            # One stray character read before the year ("中1976-04"): the rest is the date,
+            # but a person looks, since the stray one may have hidden a digit.
+            parsed = parse_date(raw[1:])
+            if parsed is not None:
+                repair = f"去掉开头多出的“{raw[0]}”"
+                reasons.append(f"“{raw}”开头多出“{raw[0]}”，已去掉，请核对")
         if parsed is None:
             return Normalised(raw, False, [f"“{raw}”不是可识别的日期"])
         if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
             return Normalised(parsed.iso(), False, [f"年份{parsed.year}不可能"], date=parsed)
-        return Normalised(parsed.iso(), True, date=parsed)
+        return Normalised(parsed.iso(), True, reasons, repair, date=parsed)
     if kind == "id":
         number = idcard.clean(raw)
         problems = idcard.problems(number)

@@ -222,3 +222,14 @@ def test_a_letter_in_a_year_is_repaired_when_only_one_digit_fits_the_age() -> No
     table = _replace(_replace(REGISTER, "1965.03", "H965.03"), ID, "")
     got = _by_key(extract([page(table)]))
     assert got["enlistment_date"].needs_review and got["enlistment_date"].repair is None
+
+
+def test_a_label_read_where_a_value_should_be_is_not_taken_for_one() -> None:
+    got = _by_key(extract([page(_replace(REGISTER, "任克己", "性别·"))]))  # a speck after it
+    assert got["name"].needs_review and any("项目名" in r for r in got["name"].reasons)
+
+
+def test_a_stray_character_before_a_date_is_removed_and_the_date_flagged() -> None:
+    got = _by_key(extract([page(_replace(REGISTER, "1965.03", "中1965.03"))]))
+    enlisted = got["enlistment_date"]
+    assert enlisted.value == "1965-03" and enlisted.needs_review and enlisted.repair
