@@ -38,7 +38,7 @@ from tests.archive.test_cli import ARCHIVE
 from tests.conftest import TEST_DPI
 from tests.search_api.test_server import _free_port
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "browser"
 SWAP = {ch: other for group in CONFUSION_GROUPS for ch in group for other in group if other != ch}
 
 
