@@ -62,12 +62,17 @@ _PARTS = re.compile(
 )
 
 
+# Digits whose separators OCR lost (all, or the first): "195110", "19671220", "196712.20".
+_COMPACT = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?:[.\-/:]?(?P<d>\d{2})|[.\-/:](?P<d2>\d))?$")
+
+
 def parse_date(text: str, pivot: int = 30) -> ParsedDate | None:
     """A date as printed (1985年3月, 1985.03, 1985-03-12, 一九八五年三月, 85年3月) or None.
 
     A two-digit year at or below ``pivot`` is read as 20yy, above it as 19yy.
     """
-    m = _PARTS.match(fold(text))
+    folded = fold(text)
+    m = _PARTS.match(folded) or _COMPACT.match(folded)
     if m is None:
         return None
     year, month = _number(m["y"]), _number(m["m"])

@@ -31,6 +31,9 @@ from scripts.samplegen.people import format_date, truth_date
         ("05年11月", "2005-11"),
         ("１９８５年３月", "1985-03"),
         (" 1985 年 3 月 ", "1985-03"),
+        ("195110", "1951-10"),  # separators lost in reading
+        ("19671220", "1967-12-20"),
+        ("196712.20", "1967-12-20"),
     ],
 )
 def test_every_printed_form_becomes_iso(printed: str, iso: str) -> None:
@@ -51,6 +54,8 @@ def test_every_printed_form_becomes_iso(printed: str, iso: str) -> None:
         "二O年六月",
         "1983.079",
         "1985年3月12",
+        "198513",
+        "1967122",
     ],
 )
 def test_what_is_not_a_date_is_refused(printed: str) -> None:
