@@ -15,17 +15,20 @@ Clients and server share the machine: the figures include the clients' own cost.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import random
+import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx2 as httpx
 
@@ -48,7 +51,6 @@ from archive.store.keys import KeyStore
 from scripts.bench_search import percentiles, query_mix, records
 
 ARCHIVE = Path(sys.executable).parent / "archive"
-Request = Callable[[httpx.Client, random.Random], httpx.Response]
 
 
 def _new_document(doc: IndexDocument) -> tuple[NewDocument, FileResult]:
@@ -109,53 +111,56 @@ def serve(settings: Settings, processes: int) -> tuple[subprocess.Popen[bytes], 
     raise SystemExit("archive serve did not become ready")
 
 
+@dataclass(frozen=True)
+class Call:
+    method: str
+    path: str  # with its query string
+    body: bytes = b""
+
+
 def _params(q: SearchQuery) -> dict[str, str]:
     keys = ("q", "name", "unit", "id", "discharge_type", "enlistment_from", "enlistment_to")
     return {k: getattr(q, k) for k in keys if getattr(q, k)}
 
 
-def search_requests(docs: list[IndexDocument]) -> Request:
+def search_calls(docs: list[IndexDocument], count: int, rng: random.Random) -> list[Call]:
     mixes = query_mix(docs)
-
-    def one(client: httpx.Client, rng: random.Random) -> httpx.Response:
-        query = rng.choice(mixes).make(rng)
-        return client.get("/api/v1/records/search", params=_params(query))
-
-    return one
+    queries = [mixes[i % len(mixes)].make(rng) for i in range(count)]
+    return [Call("GET", "/api/v1/records/search?" + urlencode(_params(q))) for q in queries]
 
 
-def lookup_requests(docs: list[IndexDocument], batch: int = 100) -> Request:
-    def one(client: httpx.Client, rng: random.Random) -> httpx.Response:
+def lookup_calls(docs: list[IndexDocument], count: int, rng: random.Random) -> list[Call]:
+    calls = []
+    for _ in range(count):
         queries = []
-        for _ in range(batch):
+        for _ in range(100):
             number = docs[rng.randrange(len(docs))].value("id_number")
             if rng.random() < 0.1:  # not on file
                 number = number[:10] + "00000000"
             queries.append({"id_number": number})
-        return client.post("/api/v1/lookup", json={"queries": queries})
+        calls.append(Call("POST", "/api/v1/lookup", json.dumps({"queries": queries}).encode()))
+    return calls
 
-    return one
 
-
-def load(url: str, key: str, make: Request, requests: int, clients: int) -> dict[str, float]:
+def python_load(url: str, key: str, calls: list[Call], clients: int) -> dict[str, float]:
+    """Each call once, spread over ``clients`` threads of httpx clients."""
     times: list[float] = []
     errors = 0
     lock = threading.Lock()
-    left = [requests]
+    queue = list(reversed(calls))
 
-    def client(seed: int) -> None:
+    def client() -> None:
         nonlocal errors
-        rng = random.Random(seed)
-        headers = {"Authorization": f"Bearer {key}"}
+        headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
         with httpx.Client(base_url=url, headers=headers, timeout=60) as http:
             while True:
                 with lock:
-                    if left[0] <= 0:
+                    if not queue:
                         return
-                    left[0] -= 1
+                    call = queue.pop()
                 start = time.perf_counter()
                 try:
-                    ok = make(http, rng).status_code == 200
+                    ok = http.request(call.method, call.path, content=call.body).status_code == 200
                 except httpx.HTTPError:
                     ok = False
                 elapsed = time.perf_counter() - start
@@ -164,7 +169,7 @@ def load(url: str, key: str, make: Request, requests: int, clients: int) -> dict
                     errors += not ok
 
     start = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    threads = [threading.Thread(target=client) for _ in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
@@ -173,27 +178,96 @@ def load(url: str, key: str, make: Request, requests: int, clients: int) -> dict
     return {"rps": len(times) / wall, **percentiles(times), "errors": errors}
 
 
+WRK_SCRIPT = """
+local calls = {%s}
+local n = 0
+request = function()
+  n = n + 1
+  local c = calls[(n %% #calls) + 1]
+  return wrk.format(c[1], c[2], {["Authorization"] = "Bearer %s",
+                                 ["Content-Type"] = "application/json"}, c[3])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%d %%d %%f %%f %%f\\n", summary.requests, summary.duration,
+    e.connect + e.read + e.write + e.status + e.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000))
+end
+"""
+
+
+def _lua(text: str) -> str:
+    return "[==[" + text + "]==]"
+
+
+def wrk_load(url: str, key: str, calls: list[Call], clients: int, seconds: int) -> dict[str, float]:
+    """wrk (C, one thread per core) sends the calls round robin for ``seconds``: the load
+    generator costs the machine little, so the figures are the server's."""
+    table = ",".join(
+        "{"
+        + ",".join((_lua(c.method), _lua(c.path), _lua(c.body.decode()) if c.body else "nil"))
+        + "}"
+        for c in calls
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % (table, key))
+    threads = min(clients, 2)
+    done = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{clients}",
+            f"-d{seconds}s",
+            "--timeout",
+            "30s",
+            "-s",
+            script.name,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    os.unlink(script.name)
+    line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT")), None)
+    if line is None:
+        raise SystemExit(f"wrk gave no result:\n{done.stdout}\n{done.stderr}")
+    requests, micros, errors, p50, p95, p99 = (float(v) for v in line.split()[1:])
+    return {"rps": requests / (micros / 1e6), "p50": p50, "p95": p95, "p99": p99, "errors": errors}
+
+
 def bench(
-    settings: Settings, docs: list[IndexDocument], requests: int, processes: list[int]
+    settings: Settings,
+    docs: list[IndexDocument],
+    requests: int,
+    processes: list[int],
+    seconds: int,
 ) -> list[str]:
     backend = "elasticsearch" if settings.es_url else "sqlite"
-    seconds = fill(settings, docs)
+    filled = fill(settings, docs)
     store = Store.open(settings.resolved_database_url)
     keys = KeyStore(store.engine)
     staff = keys.create(f"bench-staff-{backend}", Role.STAFF)[1]
     service = keys.create(f"bench-service-{backend}", Role.SERVICE)[1]
     store.close()
-    rows = [f"| {backend} | store and index {len(docs):,} records | {seconds:.0f} s | | | | |"]
+    rows = [f"| {backend} | store and index {len(docs):,} records | {filled:.0f} s | | | | |"]
+    rng = random.Random(7)
+    kinds = (
+        ("search mix", staff, search_calls(docs, requests, rng)),
+        ("lookup, 100 IDs", service, lookup_calls(docs, max(50, requests // 4), rng)),
+    )
     for n in processes:
         process, url = serve(settings, n)
         try:
-            for label, key, make, count in (
-                ("search mix", staff, search_requests(docs), requests),
-                ("lookup, 100 IDs", service, lookup_requests(docs), max(50, requests // 4)),
-            ):
-                load(url, key, make, 20, 2)  # warm-up
+            for label, key, calls in kinds:
+                python_load(url, key, calls[:20], 2)  # warm-up
                 for clients in (1, 8, 32):
-                    r = load(url, key, make, count, clients)
+                    r = (
+                        wrk_load(url, key, calls, clients, seconds)
+                        if seconds
+                        else python_load(url, key, calls, clients)
+                    )
                     rows.append(
                         f"| {backend}, {n} server process(es) | {label}, {clients} client(s) "
                         f"| {r['rps']:.0f} req/s | {r['p50']:.1f} | {r['p95']:.1f} "
@@ -212,6 +286,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=4004)
     parser.add_argument("--es-url", default=None)
     parser.add_argument("--processes", default="1,2", help="server processes to try, e.g. 1,2")
+    parser.add_argument(
+        "--wrk-seconds",
+        type=int,
+        default=15 if shutil.which("wrk") else 0,
+        help="load with wrk for this long per measure (0: Python clients; default: wrk if found)",
+    )
     args = parser.parse_args(argv)
     processes = [int(n) for n in args.processes.split(",")]
     docs = records(args.records, args.seed)
@@ -221,7 +301,11 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---|---|---|---|---|---|",
     ]
     rows += bench(
-        Settings(data_dir=work / "sqlite", _env_file=None), docs, args.requests, processes
+        Settings(data_dir=work / "sqlite", _env_file=None),
+        docs,
+        args.requests,
+        processes,
+        args.wrk_seconds,
     )
     if args.es_url:
         es = Settings(
@@ -231,14 +315,16 @@ def main(argv: list[str] | None = None) -> int:
             _env_file=None,
         )
         try:
-            rows += bench(es, docs, args.requests, processes)
+            rows += bench(es, docs, args.requests, processes, args.wrk_seconds)
         finally:
             from archive.search.es_backend import ElasticsearchBackend
 
             ElasticsearchBackend(args.es_url, alias=es.es_alias).drop()
+    load = f"wrk, {args.wrk_seconds} s a measure" if args.wrk_seconds else "Python clients"
     print(
         f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}; {len(docs):,} records, seed {args.seed}; work dir {work}\n"
+        f"{platform.python_version()}; {len(docs):,} records, seed {args.seed}; load: {load};"
+        f" work dir {work}\n"
     )
     print("\n".join(rows))
     return 0

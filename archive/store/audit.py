@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
 
 from archive.store import schema
+
+
+@dataclass
+class _Ticket:
+    done: threading.Event = field(default_factory=threading.Event)
+    error: BaseException | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,8 +31,15 @@ class AuditEntry:
 
 
 class AuditLog:
+    """Appends with group commit: concurrent requests' entries share one transaction (one
+    fsync), and each caller returns only once its entry is durable, so no answer leaves the
+    server before its trace is on disk."""
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._waiting: list[tuple[dict[str, Any], _Ticket]] = []
+        self._wake = threading.Condition()
+        self._writer: threading.Thread | None = None
 
     def append(
         self,
@@ -36,18 +50,47 @@ class AuditLog:
         record_ids: list[int],
         request_id: str,
     ) -> None:
+        row = {
+            "at": datetime.now(UTC),
+            "key_name": key_name,
+            "role": role,
+            "action": action,
+            "query": query,
+            "record_ids": record_ids,
+            "request_id": request_id,
+        }
+        ticket = _Ticket()
+        with self._wake:
+            if self._writer is None or not self._writer.is_alive():
+                self._writer = threading.Thread(target=self._write, name="audit", daemon=True)
+                self._writer.start()
+            self._waiting.append((row, ticket))
+            self._wake.notify()
+        ticket.done.wait()
+        if ticket.error is not None:
+            raise ticket.error
+
+    def _write(self) -> None:
+        while True:
+            with self._wake:
+                while not self._waiting:
+                    self._wake.wait()
+                batch, self._waiting = self._waiting, []
+            try:
+                self._insert([row for row, _ in batch])
+            except Exception:
+                # One at a time, so that an entry the database refuses fails alone.
+                for row, ticket in batch:
+                    try:
+                        self._insert([row])
+                    except Exception as exc:  # its caller hears of it
+                        ticket.error = exc
+            for _, ticket in batch:
+                ticket.done.set()
+
+    def _insert(self, rows: list[dict[str, Any]]) -> None:
         with self.engine.begin() as conn:
-            conn.execute(
-                schema.audit_log.insert().values(
-                    at=datetime.now(UTC),
-                    key_name=key_name,
-                    role=role,
-                    action=action,
-                    query=query,
-                    record_ids=record_ids,
-                    request_id=request_id,
-                )
-            )
+            conn.execute(schema.audit_log.insert(), rows)
 
     def entries(
         self,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
@@ -30,3 +32,25 @@ def test_the_log_refuses_updates_and_deletes(store: Store) -> None:
         with pytest.raises(DatabaseError, match="append-only"), store.engine.begin() as conn:
             conn.execute(text(statement))
     assert [e.key_name for e in AuditLog(store.engine).entries()] == ["甲"]
+
+
+def test_concurrent_appends_all_land_and_a_refused_one_fails_alone(store: Store) -> None:
+    log = AuditLog(store.engine)
+    failures: list[BaseException] = []
+
+    def look(n: int) -> None:
+        try:
+            # Entry 7 breaks the NOT NULL rule of key_name: the database refuses it.
+            log.append(None if n == 7 else f"k{n}", "staff", "search", {"n": n}, [n], f"r{n}")  # type: ignore[arg-type]
+        except Exception as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=look, args=(n,)) for n in range(40)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(failures) == 1 and isinstance(failures[0], DatabaseError)
+    assert sorted(e.record_ids[0] for e in log.entries(limit=100)) == [
+        n for n in range(40) if n != 7
+    ]
