@@ -20,8 +20,9 @@ system_packages=(
   python3-venv
   curl  # scripts/elasticsearch.sh asks the server whether it answers
 )
-# The staff pages are tested in a real browser: Debian's headless Chromium and its driver.
-[ -n "$extras" ] && system_packages+=(chromium chromium-driver)
+# The staff pages are tested in a real browser: Debian's headless Chromium and its driver;
+# scripts/bench_api.py loads the API with wrk.
+[ -n "$extras" ] && system_packages+=(chromium chromium-driver wrk)
 missing=()
 for p in "${system_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
