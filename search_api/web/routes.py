@@ -113,7 +113,7 @@ def login(
 ) -> Response:
     found = svc.keys.find(key.strip())
     if found is None or not found.active:
-        error = "密钥无效或已被吊销。" if found is None or found.active else "此密钥已被吊销。"
+        error = "此密钥已被吊销。" if found else "密钥无效。"
         return templates.TemplateResponse(
             request, "login.html", {"next": next, "error": error}, status_code=401
         )

@@ -46,7 +46,8 @@ def test_sign_in_is_required_and_refuses_bad_keys(
     assert "API 密钥" in client.get("/login").text
     bad = client.post("/login", data={"key": "vak_nothing"})
     assert bad.status_code == 401 and "密钥无效" in bad.text
-    assert client.post("/login", data={"key": keys["revoked"]}).status_code == 401
+    revoked = client.post("/login", data={"key": keys["revoked"]})
+    assert revoked.status_code == 401 and "已被吊销" in revoked.text
     assert client.post("/login", data={"key": keys["service"]}).status_code == 403
 
 
