@@ -379,7 +379,7 @@ def serve(
     )
     worker.start()
     host, port = host or settings.host, port or settings.port
-    err.print(f"档案接口：http://{host}:{port}/api/v1 （接口说明 http://{host}:{port}/docs）")
+    err.print(f"网页 http://{host}:{port}/ ，接口 http://{host}:{port}/api/v1 （说明 /docs）")
     processes = processes or settings.api_processes
     try:
         if processes == 1:
