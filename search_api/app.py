@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import quote
@@ -48,6 +49,9 @@ def create_app(settings: Settings) -> FastAPI:
             AuditLog(store.engine),
             Sessions.in_dir(settings.data_dir),
         )
+        # What start-up made lives as long as the process: out of the collector's sight, a
+        # full collection no longer walks it in the middle of a request.
+        gc.freeze()
         yield
         store.close()
 
