@@ -286,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=4004)
     parser.add_argument("--es-url", default=None)
     parser.add_argument("--processes", default="1,2", help="server processes to try, e.g. 1,2")
+    parser.add_argument("--only-es", action="store_true", help="skip the embedded backend")
     parser.add_argument(
         "--wrk-seconds",
         type=int,
@@ -300,13 +301,14 @@ def main(argv: list[str] | None = None) -> int:
         "| backend | measure | throughput | p50 ms | p95 ms | p99 ms | errors |",
         "|---|---|---|---|---|---|---|",
     ]
-    rows += bench(
-        Settings(data_dir=work / "sqlite", _env_file=None),
-        docs,
-        args.requests,
-        processes,
-        args.wrk_seconds,
-    )
+    if not args.only_es:
+        rows += bench(
+            Settings(data_dir=work / "sqlite", _env_file=None),
+            docs,
+            args.requests,
+            processes,
+            args.wrk_seconds,
+        )
     if args.es_url:
         es = Settings(
             data_dir=work / "es",
