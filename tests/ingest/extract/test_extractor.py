@@ -233,3 +233,10 @@ def test_a_stray_character_before_a_date_is_removed_and_the_date_flagged() -> No
     got = _by_key(extract([page(_replace(REGISTER, "1965.03", "中1965.03"))]))
     enlisted = got["enlistment_date"]
     assert enlisted.value == "1965-03" and enlisted.needs_review and enlisted.repair
+
+
+def test_a_native_place_cut_short_or_with_a_speck_inside_goes_to_review() -> None:
+    for read in ("台", "安徽省肥西,县"):
+        got = _by_key(extract([page(_replace(REGISTER, "安徽省肥西县", read))]))
+        assert got["native_place"].needs_review, read
+    assert not _by_key(extract([page(REGISTER)]))["native_place"].needs_review
