@@ -148,7 +148,7 @@ def evidence_values(
             f.c.bbox,
             f.c.raw_text,
         ).where(f.c.document_id.in_(document_ids))
-    ).tuples():
+    ):
         evidence = Evidence(page, list(bbox), raw or "") if page is not None else None
         out.setdefault(doc, {})[key] = (value, confidence, bool(review), evidence)
     for doc, key, value in conn.execute(
