@@ -11,7 +11,7 @@ import shutil
 import unicodedata
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi import Path as PathParam
@@ -75,12 +75,7 @@ def _limited(request: Request, limit: int) -> Request:
         message = await receive()
         seen += len(message.get("body", b""))
         if seen > limit:
-            raise ApiError(
-                413,
-                "too_large",
-                f"上传内容超过 {limit:,} 字节的限制",
-                f"upload over the {limit:,}-byte limit",
-            )
+            raise _too_large(limit)
         return message
 
     return Request(request.scope, counting)
@@ -221,7 +216,9 @@ def job_out(svc: Services, job_id: int) -> JobOut:
     results: dict[str, FileResult] = {}
     for r in svc.store.job_files(job_id):
         results.setdefault(r.path, r)  # the first outcome stands: a re-run finds its own work done
-    waiting = "processing" if job["status"] == "running" else "queued"
+    waiting: Literal["queued", "processing"] = (
+        "processing" if job["status"] == "running" else "queued"
+    )
     files = [
         _state(results.get(f["path"]), f["source_name"], waiting)
         for f in job["arguments"]["uploads"]
@@ -239,7 +236,7 @@ def job_out(svc: Services, job_id: int) -> JobOut:
     )
 
 
-def _state(r: FileResult | None, name: str, waiting: Any) -> FileState:
+def _state(r: FileResult | None, name: str, waiting: Literal["queued", "processing"]) -> FileState:
     if r is None:
         return FileState(name=name, state=waiting)
     return FileState(
