@@ -77,15 +77,24 @@ def machine_fields(conn: Connection, document_ids: list[int]) -> dict[int, list[
     return out
 
 
+def latest_corrections(
+    conn: Connection, document_ids: list[int]
+) -> dict[tuple[int, str], tuple[str | None, str]]:
+    """(value, by whom) of each field's latest correction, by (document id, key)."""
+    c = schema.field_corrections
+    return {
+        (doc, key): (value, by)
+        for doc, key, value, by in conn.execute(
+            select(c.c.document_id, c.c.key, c.c.value, c.c.corrected_by)
+            .where(c.c.document_id.in_(document_ids))
+            .order_by(c.c.id)
+        )
+    }
+
+
 def current_fields(conn: Connection, document_ids: list[int]) -> dict[int, list[ExtractedField]]:
     """The machine's fields with each one's latest correction by a person applied."""
-    latest: dict[tuple[int, str], tuple[str | None, str]] = {}
-    for row in conn.execute(
-        select(schema.field_corrections)
-        .where(schema.field_corrections.c.document_id.in_(document_ids))
-        .order_by(schema.field_corrections.c.id)
-    ):
-        latest[(row.document_id, row.key)] = (row.value, row.corrected_by)
+    latest = latest_corrections(conn, document_ids)
     out = machine_fields(conn, document_ids)
     for document_id, found in out.items():
         out[document_id] = [
@@ -135,7 +144,7 @@ def evidence_values(
 ) -> dict[int, dict[str, tuple[str | None, float, bool, Evidence | None]]]:
     """(value, confidence, needs_review, evidence) of every current field: what a lookup
     answers, read without the columns it does not show (reasons, alternatives)."""
-    f, c = schema.fields, schema.field_corrections
+    f = schema.fields
     out: dict[int, dict[str, tuple[str | None, float, bool, Evidence | None]]] = {}
     for doc, key, value, confidence, review, page, bbox, raw in conn.execute(
         select(
@@ -151,11 +160,7 @@ def evidence_values(
     ):
         evidence = Evidence(page, list(bbox), raw or "") if page is not None else None
         out.setdefault(doc, {})[key] = (value, confidence, bool(review), evidence)
-    for doc, key, value in conn.execute(
-        select(c.c.document_id, c.c.key, c.c.value)
-        .where(c.c.document_id.in_(document_ids))
-        .order_by(c.c.id)
-    ):
+    for (doc, key), (value, _) in latest_corrections(conn, document_ids).items():
         if key in out.get(doc, {}):
             out[doc][key] = (value, 1.0, False, out[doc][key][3])
     return out

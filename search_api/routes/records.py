@@ -115,7 +115,7 @@ def correct_field(
             "这份档案尚未提取字段，请先运行 archive extract --all",
             "the record has no extracted fields yet",
         )
-    svc.store.correct_field(document_id, key, value, by=caller.key_name, note=body.note)
+    now = svc.store.correct_field(document_id, key, value, by=caller.key_name, note=body.note)
     svc.audit.append(
         caller.key_name,
         caller.role.value,
@@ -129,5 +129,4 @@ def correct_field(
     except SearchUnavailable as exc:
         # The outbox keeps the update: `archive index sync`, or the next write, sends it.
         log.warning("api.index_behind", document_id=document_id, reason=str(exc))
-    now = {f.key: f for f in svc.store.current_fields(document_id)}[key]
     return field_out(now, svc.store.corrections(document_id), Masker(caller))

@@ -21,8 +21,8 @@ from search_api.services import Services, services
 
 router = APIRouter(tags=["检索"])
 MAX_WINDOW = 10_000  # deepest result a cursor may reach (Elasticsearch's default window)
-_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-_DATE_RE = re.compile(r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")
+_DATE = r"\d{4}(-\d{2}(-\d{2})?)?"
+_DATE_RE = re.compile(f"^({_DATE})?$")  # a bound may be left empty
 DATE_PARAMS = tuple(
     f"{d}_{end}" for d in ("birth", "enlistment", "discharge") for end in ("from", "to")
 )
@@ -30,7 +30,7 @@ SEARCH_PARAMS = ("q", "name", "unit", "id", "discharge_type", "enlistment_year",
 
 
 def _date(description: str) -> object:
-    return Query(description=description, pattern=_DATE, examples=["1985-03"])
+    return Query(description=description, pattern=f"^{_DATE}$", examples=["1985-03"])
 
 
 @router.get("/records/search", response_model=SearchOut, summary="检索档案")

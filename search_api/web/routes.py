@@ -205,8 +205,9 @@ def record_page(
         if f.evidence is not None and f.evidence.page == number and f.value is not None
     ]
     others: list[dict[str, Any]] = []
-    machine_id = svc.store.current_fields(document_id)
-    id_number = next((f.value for f in machine_id if f.key == "id_number"), None)
+    # The record shown may be masked; the person's other documents need the whole number.
+    current = svc.store.current_fields(document_id)
+    id_number = next((f.value for f in current if f.key == "id_number"), None)
     if id_number:
         for other in svc.store.documents_with_value("id_number", [id_number]).get(id_number, []):
             doc = svc.store.document(other)
