@@ -81,6 +81,7 @@ def compare(
             example = f"{source}: {f.key} read {f.value!r}, truth {expected!r}"
             if f.evidence:
                 example += f" (raw {f.evidence.text!r}, p{f.evidence.page})"
+            example += ", flagged" if f.needs_review else ", NOT flagged"
             tallies[f.key].add(ok, f.needs_review, example)
     return tallies
 

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from archive.domain import CellRecord, PageRecord, WordRecord
+from archive.domain import PageRecord, WordRecord
 from ingest.extract.normalize import fold
 from ingest.extract.spec import SEPARATORS, FieldSpec
 
 _SEPARATOR_CHARS = set(SEPARATORS.strip("[]"))
+# Each character as read, with the word it came from.
+Chars = list[tuple[str, WordRecord]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,18 +72,19 @@ def _misread_short_labels(
     specs: tuple[FieldSpec, ...],
 ) -> None:
     """Fill in ``keys`` for two-character labels misread by one character (生名 for 姓名),
-    for fields whose label is not on the page already, in places no label gives a value to."""
+    for fields whose label is not on the page already, in places no label gives a value to.
+    A value a field may take is never one: 汉族 is one character from 民族 too."""
     present = {k for k in keys.values() if k is not None}
+    values = {v for spec in specs for v in spec.values}
     for i, text in texts.items():
-        if keys[i] is None and i not in excluded:
+        if keys[i] is None and i not in excluded and text not in values:
             key = label_key(text, specs, short=True)
             if key is not None and key not in present:
                 keys[i] = key
+                present.add(key)
 
 
-def _label_prefix(
-    chars: list[tuple[str, WordRecord]], specs: tuple[FieldSpec, ...]
-) -> tuple[str, int] | None:
+def _label_prefix(chars: Chars, specs: tuple[FieldSpec, ...]) -> tuple[str, int] | None:
     """(field, where its value starts) when the characters start with a label followed by a
     separator ("姓名：张三") or by a gap of most of a character ("姓名   张三", a form whose
     rules were lost)."""
@@ -105,67 +108,167 @@ def _label_prefix(
     return None if best is None else (best[0], best[2])
 
 
-def _chars(words: list[WordRecord]) -> list[tuple[str, WordRecord]]:
+def _label_starts(text: str, specs: tuple[FieldSpec, ...]) -> list[tuple[int, int, str]]:
+    """(start, end, field) of every label printed in ``text``, longest label first."""
+    labels = sorted(
+        ((label, spec.key) for spec in specs for label in spec.labels), key=lambda x: -len(x[0])
+    )
+    found = []
+    i = 0
+    while i < len(text):
+        hit = next(((label, key) for label, key in labels if text.startswith(label, i)), None)
+        if hit is None:
+            i += 1
+        else:
+            found.append((i, i + len(hit[0]), hit[1]))
+            i += len(hit[0])
+    return found
+
+
+def _labelled_values(
+    chars: Chars, specs: tuple[FieldSpec, ...], after_value: bool = False
+) -> list[tuple[str, int, int]]:
+    """(field, value start, value end) for text that starts with a label: every label and the
+    text up to the next one when it holds two or more ("入伍时间2003.01退伍时间2012.11", a row
+    whose rules were lost) or follows another label's value, else the one label's value as
+    ``_label_prefix`` finds it."""
+    text = "".join(ch for ch, _ in chars)
+    starts = _label_starts(text, specs)
+    if starts and starts[0][0] == 0 and (len(starts) >= 2 or after_value):
+        found = []
+        ends = [start for start, _, _ in starts[1:]] + [len(text)]
+        for (_, value, key), end in zip(starts, ends, strict=True):
+            while value < end and text[value] in _SEPARATOR_CHARS:
+                value += 1
+            if _strip_separators(text[value:end]):
+                found.append((key, value, end))
+        return found
+    prefix = _label_prefix(chars, specs)
+    return [] if prefix is None else [(prefix[0], prefix[1], len(text))]
+
+
+def _before_labels(chars: Chars, specs: tuple[FieldSpec, ...]) -> tuple[Chars, Chars]:
+    """A value cut where another label starts in it (a lost rule joined two cells): the
+    value, and the rest, which the caller reads as labels and values of their own."""
+    starts = _label_starts("".join(ch for ch, _ in chars), specs)
+    cut = starts[0][0] if starts else len(chars)
+    return chars[:cut], chars[cut:]
+
+
+def _chars(words: list[WordRecord]) -> Chars:
     """Each folded character with the word it came from."""
     return [(ch, w) for w in words for ch in fold(w.text)]
 
 
-def _words_of(chars: list[tuple[str, WordRecord]]) -> tuple[WordRecord, ...]:
+def _words_of(chars: Chars) -> tuple[WordRecord, ...]:
     seen: dict[int, WordRecord] = {}
     for _, w in chars:
         seen.setdefault(id(w), w)
     return tuple(seen.values())
 
 
-def _value_cell(label: CellRecord, cells: list[CellRecord], labels: set[int]) -> int | None:
-    """The value of a label cell: the next cell to its right in its row, unless that is itself
-    a label (a form with labels above values); then the cell below it."""
-    right = [i for i, c in enumerate(cells) if c.row == label.row and c.col > label.col]
-    if right:
-        nearest = min(right, key=lambda i: cells[i].col)
-        if nearest not in labels:
-            return nearest
-    x0, _, x1, y1 = label.box
-    below = [
-        i
-        for i, c in enumerate(cells)
-        if c.row > label.row
-        and min(x1, c.box[2]) - max(x0, c.box[0]) > 0.5 * (x1 - x0)
-        and c.box[1] >= y1 - 10
-    ]
-    return min(below, key=lambda i: cells[i].row) if below else None
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """A place on a page that holds a label or a value: a table cell, empty or not, or a line
+    read outside any cell (its rules faded, or cut off by the scan)."""
+
+    box: list[int]  # on the processed page
+    chars: Chars
+
+    @property
+    def text(self) -> str:
+        return "".join(ch for ch, _ in self.chars)
 
 
-def table_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Candidate]:
+def _slots(page: PageRecord) -> list[_Slot]:
     words_in: dict[int, list[WordRecord]] = {}
+    free = []
     for line in page.lines:
-        if line.cell is not None:
+        if line.cell is None:
+            free.append(_Slot(line.box, _chars(line.words)))
+        else:
             words_in.setdefault(line.cell, []).extend(line.words)
-    texts = {i: "".join(fold(w.text) for w in ws) for i, ws in words_in.items()}
+    cells = [_Slot(c.box, _chars(words_in.get(i, []))) for i, c in enumerate(page.cells)]
+    return cells + free
+
+
+def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
+    return min(a1, b1) - max(a0, b0)
+
+
+def _beside(label: _Slot, slots: list[_Slot]) -> int | None:
+    """The nearest slot to the right of ``label`` on its row."""
+    x1, top, bottom = label.box[2], label.box[1], label.box[3]
+    right = [
+        i
+        for i, s in enumerate(slots)
+        if s.box[0] >= x1 - 2
+        and _overlap(top, bottom, s.box[1], s.box[3])
+        >= 0.5 * min(bottom - top, s.box[3] - s.box[1])
+    ]
+    return min(right, key=lambda i: slots[i].box[0], default=None)
+
+
+def _below(label: _Slot, slots: list[_Slot]) -> int | None:
+    """The nearest slot under ``label``, sharing most of the narrower one's width, no further
+    down than half a row again."""
+    x0, _, x1, y1 = label.box
+    height = label.box[3] - label.box[1]
+    under = [
+        i
+        for i, s in enumerate(slots)
+        if y1 - 10 <= s.box[1] <= y1 + 1.5 * height
+        and _overlap(x0, x1, s.box[0], s.box[2]) > 0.5 * min(x1 - x0, s.box[2] - s.box[0])
+    ]
+    return min(under, key=lambda i: slots[i].box[1], default=None)
+
+
+def _value_slot(label: int, slots: list[_Slot], labels: set[int]) -> int | None:
+    """Where a label's value is: the next slot to its right, unless that is itself a label (a
+    form with labels above values) or there is none; then the slot below it. An empty cell
+    beside a label is a blank value, not a reason to look further."""
+    beside = _beside(slots[label], slots)
+    if beside is not None and beside not in labels:
+        return beside
+    below = _below(slots[label], slots)
+    return below if below is not None and below not in labels else None
+
+
+def _candidate(key: str, chars: Chars, page: int, source: str) -> Candidate:
+    return Candidate(key, "".join(ch for ch, _ in chars), page, _words_of(chars), source)
+
+
+def form_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Candidate]:
+    """Labels of a form and the values beside or below them, in cells or in lines whose cell
+    the layout did not find; and labels with their values written in one cell."""
+    slots = _slots(page)
+    texts = {i: s.text for i, s in enumerate(slots) if s.chars}
     keys = {i: label_key(t, specs) for i, t in texts.items()}
+    # Text that starts with a label is never another label's value.
+    led = {i for i, t in texts.items() if (starts := _label_starts(t, specs)) and not starts[0][0]}
     labels = {i for i, key in keys.items() if key is not None}
-    values = {_value_cell(page.cells[i], page.cells, labels) for i in labels}
-    _misread_short_labels(texts, keys, {v for v in values if v is not None}, specs)
+    taken = {v for i in labels if (v := _value_slot(i, slots, labels | led)) is not None}
+    _misread_short_labels(texts, keys, taken, specs)
     labels = {i for i, key in keys.items() if key is not None}
     found = []
-    for i, key in keys.items():
-        if key is None:
-            continue
-        target = _value_cell(page.cells[i], page.cells, labels)
-        if target is None or target in labels:
-            continue
-        value_words = words_in.get(target, [])
-        chars = _chars(value_words)
-        if chars:
-            raw = "".join(ch for ch, _ in chars)
-            found.append(Candidate(key, raw, page.number, _words_of(chars), "table"))
-    for i in texts:  # "姓名：张三" in one cell
-        chars = _chars(words_in[i])
-        prefix = None if keys[i] else _label_prefix(chars, specs)
-        if prefix is not None:
-            chars = chars[prefix[1] :]
-            raw = "".join(ch for ch, _ in chars)
-            found.append(Candidate(prefix[0], raw, page.number, _words_of(chars), "table"))
+    for i in texts:
+        key = keys[i]
+        if key is not None:
+            target = _value_slot(i, slots, labels | led)
+            if target is None:
+                continue
+            value, rest = _before_labels(slots[target].chars, specs)
+            source = "table" if max(i, target) < len(page.cells) else "line"
+            if value:
+                found.append(_candidate(key, value, page.number, source))
+        elif i < len(page.cells):
+            source, rest = "table", slots[i].chars
+        else:
+            continue  # a free line's own labels are text_candidates' to read
+        found += [
+            _candidate(k, rest[start:end], page.number, source)
+            for k, start, end in _labelled_values(rest, specs, after_value=key is not None)
+        ]
     return found
 
 
@@ -186,19 +289,17 @@ def text_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Cand
     """Lines outside tables: "label：value" lines, and the sentences of fields.toml, matched
     across line breaks (a printed line may break inside a value or a cue word)."""
     found = []
-    stream: list[tuple[str, WordRecord]] = []
+    stream: Chars = []
     line_starts = []
     for line in page.lines:
         if line.cell is not None:
             continue
         chars = _chars(line.words)
-        prefix = _label_prefix(chars, specs)
-        if prefix is not None and not _text_between(
-            page, chars[prefix[1] - 1][1], chars[prefix[1]][1]
-        ):
-            value = chars[prefix[1] :]
-            raw = "".join(ch for ch, _ in value)
-            found.append(Candidate(prefix[0], raw, page.number, _words_of(value), "line"))
+        found += [
+            _candidate(key, chars[start:end], page.number, "line")
+            for key, start, end in _labelled_values(chars, specs)
+            if not _text_between(page, chars[start - 1][1], chars[start][1])
+        ]
         line_starts.append(len(stream))
         stream += chars
     text = "".join(ch for ch, _ in stream)
@@ -210,44 +311,9 @@ def text_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Cand
                 matches = list(sentence.pattern.finditer(text))
             for match in matches:
                 span = stream[match.start("v") : match.end("v")]
-                raw = "".join(ch for ch, _ in span)
-                found.append(Candidate(spec.key, raw, page.number, _words_of(span), "sentence"))
-    return found
-
-
-def beside_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Candidate]:
-    """A label read outside any cell (its rules faded, or cut off by the scan) takes the text
-    just to its right on the same row: what a person reading the form would take."""
-    found = []
-    texts = {i: line.text for i, line in enumerate(page.lines)}
-    keys = {i: label_key(text, specs) for i, text in texts.items()}
-    in_cells = {i for i, line in enumerate(page.lines) if line.cell is not None}
-    _misread_short_labels(texts, keys, in_cells, specs)
-    for i, line in enumerate(page.lines):
-        key = keys[i]
-        if key is None or line.cell is not None:
-            continue
-        x1, top, bottom = line.box[2], line.box[1], line.box[3]
-        beside = [
-            other
-            for other in page.lines
-            if other.box[0] >= x1 - 2
-            and min(bottom, other.box[3]) - max(top, other.box[1])
-            >= 0.5 * min(bottom - top, other.box[3] - other.box[1])
-        ]
-        if not beside:
-            continue
-        value = min(beside, key=lambda other: other.box[0])
-        if label_key(value.text, specs) is None:
-            chars = _chars(value.words)
-            raw = "".join(ch for ch, _ in chars)
-            found.append(Candidate(key, raw, page.number, _words_of(chars), "line"))
+                found.append(_candidate(spec.key, span, page.number, "sentence"))
     return found
 
 
 def page_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Candidate]:
-    return (
-        table_candidates(page, specs)
-        + beside_candidates(page, specs)
-        + text_candidates(page, specs)
-    )
+    return form_candidates(page, specs) + text_candidates(page, specs)

@@ -317,14 +317,10 @@ def extract(
     specs = specs or default_specs()
     options = options or ExtractOptions()
     by_key = {s.key: s for s in specs}
-    labels = {label for s in specs for label in s.labels}
     readings: dict[str, list[_Reading]] = {}
     for page in pages:
         for c in page_candidates(page, specs):
-            norm = normalise(c.raw, by_key[c.key])
-            if norm.value in labels:  # a shifted or missing cell: the label of another field
-                norm = Normalised(norm.value, False, [f"“{norm.value}”是表格中的项目名，不是值"])
-            readings.setdefault(c.key, []).append(_Reading(c, norm))
+            readings.setdefault(c.key, []).append(_Reading(c, normalise(c.raw, by_key[c.key])))
     fields = {k: f for k in FIELD_KEYS if (f := _pick(readings.get(k, []), options)) is not None}
     _repair_id(fields)
     _check_against_id(fields)

@@ -15,7 +15,7 @@ from ingest.extract.normalize import fold
 Kind = Literal["text", "name", "gender", "date", "id", "unit", "choice", "list"]
 KINDS = ("text", "name", "gender", "date", "id", "unit", "choice", "list")
 # Between a label and its value, or between clauses, OCR reads any of these.
-SEPARATORS = "[，,：:;；、.．]"
+SEPARATORS = "[，,：:;；、.．·]"
 
 
 @dataclass(frozen=True, slots=True)

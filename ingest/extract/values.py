@@ -60,7 +60,8 @@ def _list(raw: str, spec: FieldSpec) -> Normalised:
 
 def normalise(raw: str, spec: FieldSpec) -> Normalised:
     """Normalise one value read for ``spec``; checks that need other fields come later."""
-    raw = fold(raw).strip(_TRAILING)
+    folded = fold(raw)
+    raw = folded.strip(_TRAILING)
     if not raw:
         return Normalised(None, False, ["值为空"])
     kind = spec.kind
@@ -96,7 +97,11 @@ def normalise(raw: str, spec: FieldSpec) -> Normalised:
     if kind == "choice":
         return _choice(raw, spec)
     if kind == "list":
-        return _list(raw, spec)
+        listed = _list(raw, spec)
+        if listed.valid and _LIST_SEPARATORS.search(folded[len(folded.rstrip(_TRAILING)) :]):
+            # "个人二等功一次、" and then nothing: the rest of the list was not read.
+            listed.reasons.append(f"“{folded}”以分隔符结尾，后面的条目可能没有读到")
+        return listed
     reasons = []
     if spec.pattern is not None and not spec.pattern.match(raw):
         reasons.append(f"“{raw}”格式不符")

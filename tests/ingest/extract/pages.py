@@ -30,19 +30,25 @@ def page(
     text: list[str] | None = None,
     number: int = 1,
     confidence: dict[str, float] | None = None,
+    lost: frozenset[str] = frozenset(),
 ) -> PageRecord:
     """A page with ``table`` (rows of cell texts; "" is an empty cell) under a title, then the
-    lines of ``text``. ``confidence`` lowers the OCR confidence of the cells or lines named."""
+    lines of ``text``. ``confidence`` lowers the OCR confidence of the cells or lines named;
+    the cells of the texts in ``lost`` were not found (their rules faded): their text is a
+    line outside any cell."""
     confidence = confidence or {}
     cells: list[CellRecord] = []
     lines = [_line("登记表", 300, 20, 0.99, None)]
     for r, row in enumerate(table or []):
         for c, cell_text in enumerate(row):
             x, y = 100 + c * CELL_W, 100 + r * CELL_H
+            conf = confidence.get(cell_text, 0.99)
+            if cell_text in lost:
+                lines.append(_line(cell_text, x + 5, y + 10, conf, None))
+                continue
             box = [x, y, x + CELL_W, y + CELL_H]
             cells.append(CellRecord(r, c, box, box))
             if cell_text:
-                conf = confidence.get(cell_text, 0.99)
                 lines.append(_line(cell_text, x + 5, y + 10, conf, len(cells) - 1))
     top = 100 + CELL_H * len(table or []) + 50
     for i, line in enumerate(text or []):

@@ -225,8 +225,9 @@ def test_a_letter_in_a_year_is_repaired_when_only_one_digit_fits_the_age() -> No
 
 
 def test_a_label_read_where_a_value_should_be_is_not_taken_for_one() -> None:
-    got = _by_key(extract([page(_replace(REGISTER, "任克己", "性别·"))]))  # a speck after it
-    assert got["name"].needs_review and any("项目名" in r for r in got["name"].reasons)
+    for read in ("性别'", "性别·", "性别男"):  # a speck after it; a lost rule
+        got = _by_key(extract([page(_replace(REGISTER, "任克己", read))]))
+        assert got["name"].value is None and got["name"].needs_review
 
 
 def test_a_stray_character_before_a_date_is_removed_and_the_date_flagged() -> None:
@@ -240,3 +241,36 @@ def test_a_native_place_cut_short_or_with_a_speck_inside_goes_to_review() -> Non
         got = _by_key(extract([page(_replace(REGISTER, "安徽省肥西县", read))]))
         assert got["native_place"].needs_review, read
     assert not _by_key(extract([page(REGISTER)]))["native_place"].needs_review
+
+
+def test_labels_and_values_whose_cells_were_lost_are_still_paired() -> None:
+    # A value read outside its cell, beside its label; a label outside its cell, beside its
+    # value; a misread label (族) beside a value one character from 民族 (汉族).
+    table = _replace(REGISTER, "民族", "族")
+    got = _by_key(extract([page(table, lost=frozenset({"任克己", "族", "籍贯"}))]))
+    assert got["name"].value == "任克己"
+    assert got["ethnicity"].value == "汉族"
+    assert got["native_place"].value == "安徽省肥西县"
+    # Labels above values: the value under a label whose cell was lost, cell or not.
+    card = [["姓名", "出生日期", "服役单位"], ["张三", "1962.10.01", "55919部队"]]
+    got = _by_key(extract([page(card, lost=frozenset({"姓名", "张三", "出生日期"}))]))
+    assert got["name"].value == "张三" and got["birth_date"].value == "1962-10-01"
+    assert got["unit"].value == "55919部队"
+
+
+def test_labels_and_values_run_together_are_cut_at_the_labels() -> None:
+    # A row whose rules were all lost, read as one line; a value cell joined to the next.
+    lines = ["入伍时间2003.01退伍时间2012.11", "伤残等级无参战参试情况无"]
+    table = [["出生年月", "1984.03公民身份号码340122198403216278"]]
+    got = _by_key(extract([page(table, text=lines)]))
+    assert got["enlistment_date"].value == "2003-01"
+    assert got["discharge_date"].value == "2012-11"
+    assert got["disability_grade"].value == "无" and got["combat_or_test"].value == "无"
+    assert got["birth_date"].value == "1984-03"
+    assert got["id_number"].value == "340122198403216278"
+    assert not any(got[k].needs_review for k in ("birth_date", "id_number", "discharge_date"))
+
+
+def test_a_list_read_up_to_a_separator_goes_to_review() -> None:
+    got = _by_key(extract([page(_replace(REGISTER, "嘉奖一次", "嘉奖一次、"))]))
+    assert got["awards"].value == "嘉奖一次" and got["awards"].needs_review
