@@ -63,8 +63,10 @@ def to_gray(image: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(image[:, :, 0])  # arrays are RGB throughout this package
 
 
-def dark_border_box(gray: np.ndarray, dark: int = 80, share: float = 0.5) -> tuple[int, ...]:
-    """Rows/columns at the edges that are mostly dark (scanner lid, shadow) -> (x0, y0, x1, y1)."""
+def dark_border_box(gray: np.ndarray, dark: int = 80, share: float = 0.9) -> tuple[int, ...]:
+    """Rows/columns at the edges that are nearly all dark (scanner lid, shadow) ->
+    (x0, y0, x1, y1). A column only half dark is the bed beside a skewed page, whose corner
+    may hold text: ``paint_scanner_bed`` whitens that part instead."""
     mask = gray < dark
     rows, cols = mask.mean(axis=1), mask.mean(axis=0)
     h, w = gray.shape

@@ -105,7 +105,7 @@ def _repair_id(fields: dict[str, _Field]) -> None:
             gender and gender.value in ("男", "女") and idcard.gender(number) != gender.value
         )
 
-    repairs = idcard.repair(f.value, agrees)
+    repairs = idcard.repair(f.value, agrees, born)
     if len(repairs) == 1:
         r = repairs[0]
         f.repair = (
@@ -186,9 +186,26 @@ def _plausible_years(key: str, born: int) -> range:
     return range(born + ENLIST_AGE[0] + 1, born + 80)
 
 
+def _date_readings(raw: str) -> list[list[tuple[str, str]]]:
+    """(reading, what was changed) for a date that does not parse, in rounds: first a speck read
+    as a separator inside it ("199.7-07"), which invents nothing; then its year misread by one
+    character, which guesses a digit."""
+    specks = [
+        (raw[:i] + raw[i + 1 :], f"去掉多出的“{ch}”")
+        for i, ch in enumerate(raw)
+        if ch in ".-/:" and 0 < i < len(raw) - 1
+    ]
+    m = _YEAR_AND_REST.match(raw)
+    if m is None:
+        return [specks]
+    read = m["year"]
+    years = [(year + m["rest"], f"年份“{read}”读作“{year}”") for year in _year_readings(read)]
+    return [specks, years]
+
+
 def _repair_years(fields: dict[str, _Field]) -> None:
-    """A date whose year was misread by one character, put right when exactly one reading
-    gives a year the person's age allows: the birth year from a valid ID."""
+    """A date misread by one character, put right when exactly one reading gives a year the
+    person's age allows: the birth year from a valid ID."""
     ident = fields.get("id_number")
     if ident is None or not ident.value or not idcard.is_valid(ident.value):
         return
@@ -198,20 +215,20 @@ def _repair_years(fields: dict[str, _Field]) -> None:
         f = fields.get(key)
         if f is None or f.chosen is None or f.chosen.norm.valid:
             continue
-        m = _YEAR_AND_REST.match(fold(f.chosen.candidate.raw))
-        if m is None:
-            continue
-        fits = {}
-        for year in _year_readings(m["year"]):
-            parsed = parse_date(year + m["rest"])
-            if parsed and parsed.year in _plausible_years(key, born_on.year):
-                fits[parsed.iso()] = (year, parsed)
-        if len(fits) == 1:
-            year, parsed = next(iter(fits.values()))
-            f.value = parsed.iso()
-            f.repair = f"年份“{m['year']}”读作“{year}”：唯一与身份证号中的出生年份相合的读法"
-            f.reasons = []
-            f.chosen = _Reading(f.chosen.candidate, Normalised(parsed.iso(), True, date=parsed))
+        for readings in _date_readings(fold(f.chosen.candidate.raw)):
+            fits = {}
+            for reading, change in readings:
+                parsed = parse_date(reading)
+                if parsed and parsed.year in _plausible_years(key, born_on.year):
+                    fits[parsed.iso()] = (change, parsed)
+            if len(fits) == 1:
+                change, parsed = next(iter(fits.values()))
+                f.value = parsed.iso()
+                f.repair = f"{change}：唯一与身份证号中的出生年份相合的读法"
+                f.reasons = []
+                f.chosen = _Reading(f.chosen.candidate, Normalised(parsed.iso(), True, date=parsed))
+            if fits:
+                break
 
 
 def _check_dates(fields: dict[str, _Field]) -> None:

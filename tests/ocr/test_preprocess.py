@@ -96,6 +96,13 @@ def test_dark_border_is_found() -> None:
     assert dark_border_box(gray) == (0, 12, 90, 200)
 
 
+def test_the_bed_beside_a_skewed_page_is_not_cropped_with_the_text_in_its_corner() -> None:
+    gray = np.full((200, 100), 255, np.uint8)
+    gray[:120, 85:] = 10  # the bed, above where the page's edge leaves the image
+    gray[150:160, 88:98] = 0  # a character in the page's corner below it
+    assert dark_border_box(gray) == (0, 0, 100, 200)
+
+
 def test_rules_and_binder_holes_are_erased_but_glyph_strokes_stay() -> None:
     binary = np.full((400, 400), 255, np.uint8)
     binary[100:103, 20:380] = 0  # a table rule

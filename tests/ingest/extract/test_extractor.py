@@ -121,6 +121,13 @@ def test_a_letter_misread_in_the_id_is_repaired_and_the_repair_recorded() -> Non
     assert ident.evidence is not None and ident.evidence.text == misread
 
 
+def test_a_digit_of_the_id_is_repaired_where_the_province_or_the_birth_date_shows_it() -> None:
+    for misread in ("8" + ID[1:], ID[:9] + "1" + ID[10:]):  # 84: no province; born 1941?
+        got = _by_key(extract([page(_replace(REGISTER, ID, misread))]))
+        assert got["id_number"].value == ID and got["id_number"].repair, misread
+        assert not got["id_number"].needs_review
+
+
 def test_an_id_that_cannot_be_repaired_for_sure_is_flagged() -> None:
     wrong = ID[:3] + "9" + ID[4:]  # a digit read as another digit: the check fails
     got = _by_key(extract([page(_replace(REGISTER, ID, wrong))]))
@@ -215,9 +222,10 @@ def test_a_letter_in_a_year_is_repaired_when_only_one_digit_fits_the_age() -> No
     enlisted = got["enlistment_date"]
     assert enlisted.value == "1965-03" and not enlisted.needs_review
     assert enlisted.repair is not None and "H" in enlisted.repair
-    for lost in ("965.03", "九六五年三月"):  # the leading 1 or 一 cut off by the cell edge
-        got = _by_key(extract([page(_replace(REGISTER, "1965.03", lost))]))
-        assert got["enlistment_date"].value == "1965-03", lost
+    # The leading 1 or 一 cut off by the cell edge; a speck read as a dot inside the year.
+    for misread in ("965.03", "九六五年三月", "196.5.03"):
+        got = _by_key(extract([page(_replace(REGISTER, "1965.03", misread))]))
+        assert got["enlistment_date"].value == "1965-03", misread
     # Without a valid ID to give the birth year, nothing proves the digit: flagged instead.
     table = _replace(_replace(REGISTER, "1965.03", "H965.03"), ID, "")
     got = _by_key(extract([page(table)]))

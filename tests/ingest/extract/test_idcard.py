@@ -69,3 +69,28 @@ def test_only_misreads_that_show_where_they_are_are_repaired() -> None:
     assert idcard.repair(VALID[:17]) == []  # a dropped character is not a substitution
     # The other fields must agree too: here the repaired number is a woman's.
     assert idcard.repair(VALID[:14] + "B" + VALID[15:], lambda n: idcard.gender(n) == "女") == []
+
+
+def test_a_digit_misread_for_a_digit_is_repaired_where_another_check_shows_its_place() -> None:
+    # A province code that names no province: only its two digits are tried.
+    misread = "8" + VALID[1:]  # 84: no province
+    assert "地区码84不是省级行政区代码" in idcard.problems(misread)
+    assert [r.value for r in idcard.repair(misread)] == [VALID]
+    # The birth date read elsewhere differs from the ID's in one digit: only that one is tried.
+    misread = VALID[:9] + "1" + VALID[10:]  # 1941 for 1947
+    assert idcard.repair(misread) == []
+    [repaired] = idcard.repair(misread, born="1947-05")
+    assert repaired.value == VALID and repaired.position == 9 and repaired.read == "1"
+    # Two digits apart from the birth date: nothing shows which one is wrong.
+    assert idcard.repair(misread, born="1947-06") == []
+
+
+@given(id_numbers(), st.integers(0, 1), st.integers(1, 9))
+def test_a_province_digit_is_never_repaired_to_a_number_that_fails_a_check(
+    number: str, position: int, shift: int
+) -> None:
+    digit = str((int(number[position]) + shift) % 10)
+    misread = number[:position] + digit + number[position + 1 :]
+    assert all(idcard.is_valid(r.value) for r in idcard.repair(misread))
+    if misread[:2] not in idcard.PROVINCES:
+        assert number in [r.value for r in idcard.repair(misread)]
