@@ -125,6 +125,22 @@ def _label_starts(text: str, specs: tuple[FieldSpec, ...]) -> list[tuple[int, in
     return found
 
 
+def _misread_label_at(
+    head: str, specs: tuple[FieldSpec, ...], present: set[str]
+) -> tuple[str, int] | None:
+    """(field, label length) when ``head`` starts with a label misread by one character and a
+    value follows ("主名姚国强" before 性别男…), when exactly one field not already on the
+    row fits."""
+    near = {
+        (spec.key, len(label))
+        for spec in specs
+        for label in spec.labels
+        if len(head) > len(label) and Levenshtein.distance(head[: len(label)], label) == 1
+    }
+    fits = {(key, n) for key, n in near if key not in present}
+    return fits.pop() if len(fits) == 1 else None
+
+
 def _labelled_values(
     chars: Chars, specs: tuple[FieldSpec, ...], after_value: bool = False
 ) -> list[tuple[str, int, int]]:
@@ -134,6 +150,10 @@ def _labelled_values(
     ``_label_prefix`` finds it."""
     text = "".join(ch for ch, _ in chars)
     starts = _label_starts(text, specs)
+    if starts and starts[0][0] > 0:
+        misread = _misread_label_at(text[: starts[0][0]], specs, {k for _, _, k in starts})
+        if misread is not None:
+            starts.insert(0, (0, misread[1], misread[0]))
     if starts and starts[0][0] == 0 and (len(starts) >= 2 or after_value):
         found = []
         ends = [start for start, _, _ in starts[1:]] + [len(text)]

@@ -84,6 +84,9 @@ def normalise(raw: str, spec: FieldSpec) -> Normalised:
                 reasons.append(f"“{raw}”开头多出“{raw[0]}”，已去掉，请核对")
         if parsed is None:
             return Normalised(raw, False, [f"“{raw}”不是可识别的日期"])
+        if "年" in raw and not raw.endswith(("月", "日")):
+            # "一九六七年十": 十 may have been 十一 or 十二, cut off with the 月 after it.
+            reasons.append(f"“{raw}”写了“年”却不以“月”或“日”结尾，可能没有读全")
         if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
             return Normalised(parsed.iso(), False, [f"年份{parsed.year}不可能"], date=parsed)
         return Normalised(parsed.iso(), True, reasons, repair, date=parsed)

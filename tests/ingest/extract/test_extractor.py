@@ -110,6 +110,13 @@ def test_pages_that_disagree_keep_both_values_and_flag_the_field() -> None:
     more = _replace(REGISTER, "1947年5月", "1947年5月18日")
     got = _by_key(extract([page(more), page(_replace(REGISTER, "x", "x"), number=2)]))
     assert got["birth_date"].value == "1947-05-18" and not got["birth_date"].needs_review
+    # Where they disagree on the birth date, the reading the ID confirms goes first, flagged.
+    misread = _replace(REGISTER, "1947年5月", "1947年3月")
+    appraisal = ["任克己同志，1947年5月18日出生，于1965年3月入伍。"]
+    got = _by_key(extract([page(misread), page(text=appraisal, number=2)]))
+    born = got["birth_date"]
+    assert born.value == "1947-05-18" and born.needs_review and born.repair
+    assert [(a.value, a.evidence.page) for a in born.alternatives] == [("1947-03", 1)]
 
 
 def test_a_letter_misread_in_the_id_is_repaired_and_the_repair_recorded() -> None:
@@ -268,15 +275,21 @@ def test_labels_and_values_whose_cells_were_lost_are_still_paired() -> None:
 
 def test_labels_and_values_run_together_are_cut_at_the_labels() -> None:
     # A row whose rules were all lost, read as one line; a value cell joined to the next.
-    lines = ["入伍时间2003.01退伍时间2012.11", "伤残等级无参战参试情况无"]
+    lines = ["主名陈静性别男民族满族", "入伍时间2003.01退伍时间2012.11", "伤残等级无参战参试情况无"]
     table = [["出生年月", "1984.03公民身份号码340122198403216278"]]
     got = _by_key(extract([page(table, text=lines)]))
+    assert got["name"].value == "陈静" and got["ethnicity"].value == "满族"  # 主名: 姓名
     assert got["enlistment_date"].value == "2003-01"
     assert got["discharge_date"].value == "2012-11"
     assert got["disability_grade"].value == "无" and got["combat_or_test"].value == "无"
     assert got["birth_date"].value == "1984-03"
     assert got["id_number"].value == "340122198403216278"
     assert not any(got[k].needs_review for k in ("birth_date", "id_number", "discharge_date"))
+
+
+def test_a_date_cut_short_after_its_month_goes_to_review() -> None:
+    got = _by_key(extract([page(_replace(REGISTER, "一九八五年八月", "一九八五年十"))]))
+    assert got["discharge_date"].value == "1985-10" and got["discharge_date"].needs_review
 
 
 def test_a_list_read_up_to_a_separator_goes_to_review() -> None:
