@@ -57,6 +57,21 @@ def _read_cell(page: np.ndarray, box: Box, engine: Engine, dpi: int) -> list[Wor
     ]
 
 
+def unread_ink(binary: np.ndarray, box: Box, words: list[Word], dpi: int) -> int:
+    """Ink pixels inside a cell (clear of its rules) that no word's box covers."""
+    inset, margin = max(2, dpi // 60), max(2, dpi // 40)
+    x0, y0, x1, y1 = box.x0 + inset, box.y0 + inset, box.x1 - inset, box.y1 - inset
+    if x1 <= x0 or y1 <= y0:
+        return 0
+    ink = binary[y0:y1, x0:x1] == 0
+    for w in words:
+        ink[
+            max(0, w.box.y0 - margin - y0) : max(0, w.box.y1 + margin - y0),
+            max(0, w.box.x0 - margin - x0) : max(0, w.box.x1 + margin - x0),
+        ] = False
+    return int(np.count_nonzero(ink))
+
+
 def second_look(
     page: np.ndarray,
     binary: np.ndarray,
@@ -66,30 +81,31 @@ def second_look(
     dpi: int,
     unsure_below: float = 0.9,
 ) -> Recognition:
-    """Cells the engine read nothing from though they hold ink, or read with a character it
-    was unsure of, read again on their own; the surer reading of a cell stands.
+    """Cells holding ink the engine did not read (a glyph or all of them), or read with a
+    character it was unsure of, read again on their own. The reading that leaves clearly less
+    ink unread stands; between two that cover the same, the surer.
 
     A lone short value ("无", "男") is the easiest thing for a page-wide text detector to miss,
-    and a date squeezed into a narrow cell the easiest to merge or cut; cut out, a cell is
-    detected and read at full resolution."""
-    min_ink = (dpi // 20) ** 2  # about a small glyph's worth
+    and a date squeezed into a narrow cell the easiest to merge or cut ("二〇二〇年三月" read
+    as "0年三月", with high confidence in what was read); cut out, a cell is detected and read
+    at full resolution."""
+    glyph = (dpi // 20) ** 2  # about a small glyph's worth of ink
     by_cell: dict[int | None, list[Word]] = {}
     for line in recognition.lines:
         by_cell.setdefault(line.cell, []).extend(line.words)
     changed = False
     for index, cell in enumerate(cells):
         words = by_cell.get(index, [])
-        b = cell.box
-        if words:
-            if min(w.confidence for w in words) >= unsure_below:
-                continue
-        elif np.count_nonzero(binary[b.y0 : b.y1, b.x0 : b.x1] == 0) < min_ink:
+        unread = unread_ink(binary, cell.box, words, dpi)
+        unsure = min((w.confidence for w in words), default=1.0)
+        if unread < glyph and unsure >= unsure_below:
             continue
-        again = _read_cell(page, b, engine, dpi)
-        surer = min((w.confidence for w in again), default=0.0) > min(
-            (w.confidence for w in words), default=0.0
-        )
-        if again and surer:
+        again = _read_cell(page, cell.box, engine, dpi)
+        if not again:
+            continue
+        unread_again = unread_ink(binary, cell.box, again, dpi)
+        surer = min(w.confidence for w in again) > (unsure if words else 0.0)
+        if unread_again + glyph <= unread or (abs(unread_again - unread) < glyph and surer):
             by_cell[index] = again
             changed = True
     if not changed:

@@ -159,3 +159,44 @@ def test_a_cell_read_unsure_is_read_again_and_the_surer_reading_stands() -> None
     )
     kept = second_look(binary, binary, cells, doubtful, _CropOnlyReader(), DPI, unsure_below=0.99)
     assert kept == doubtful
+
+
+class _FixedReader:
+    """Reads the given words (boxes in page coordinates) on any crop of the cell at x 250, y 100:
+    stands in for an engine whose crop reading differs from its page reading."""
+
+    name = "fixed"
+    reads_binary = True
+
+    def __init__(self, words: list[Word]) -> None:
+        inset, pad = max(2, DPI // 60), DPI // 10
+        dx, dy = 250 + inset - pad, 100 + inset - pad
+        self.words = [
+            replace(w, box=Box(w.box.x0 - dx, w.box.y0 - dy, w.box.x1 - dx, w.box.y1 - dy))
+            for w in words
+        ]
+
+    def recognize(self, image: np.ndarray) -> Recognition:
+        return Recognition(self.name, (line_of(self.words),))
+
+    def detect_flip(self, image: np.ndarray) -> None:
+        return None
+
+
+def test_a_reading_that_leaves_ink_unread_yields_to_one_that_reads_it_all() -> None:
+    binary = np.full((600, 800), 255, np.uint8)
+    binary[120:140, 300:320] = 0  # two glyphs in the second cell
+    binary[120:140, 400:420] = 0
+    cells = (Cell(Box(50, 100, 250, 160), 0, 0), Cell(Box(250, 100, 600, 160), 0, 1))
+    first, second = Box(300, 120, 320, 140), Box(400, 120, 420, 140)
+    # The page reading saw only the second glyph, surely; read alone, the cell gives both.
+    part = arrange(Recognition("fixed", (line_of([Word("月", second, 0.99)]),)), cells)
+    both = _FixedReader([Word("三", first, 0.85), Word("月", second, 0.85)])
+    again = second_look(binary, binary, cells, part, both, DPI)
+    assert [line.text for line in again.lines] == ["三月"]
+    # A surer reading that drops a glyph the first one read does not replace it.
+    unsure = arrange(
+        Recognition("fixed", (line_of([Word("三", first, 0.6), Word("月", second, 0.9)]),)), cells
+    )
+    kept = second_look(binary, binary, cells, unsure, _FixedReader([Word("月", second, 0.99)]), DPI)
+    assert kept == unsure
