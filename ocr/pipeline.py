@@ -82,8 +82,9 @@ def second_look(
     unsure_below: float = 0.9,
 ) -> Recognition:
     """Cells holding ink the engine did not read (a glyph or all of them), or read with a
-    character it was unsure of, read again on their own. The reading that leaves clearly less
-    ink unread stands; between two that cover the same, the surer.
+    character it was unsure of, read again on their own, from the grey page and from the
+    binary one. The reading that leaves clearly less ink unread stands; between two that
+    cover the same, the surer.
 
     A lone short value ("无", "男") is the easiest thing for a page-wide text detector to miss,
     and a date squeezed into a narrow cell the easiest to merge or cut ("二〇二〇年三月" read
@@ -93,21 +94,27 @@ def second_look(
     by_cell: dict[int | None, list[Word]] = {}
     for line in recognition.lines:
         by_cell.setdefault(line.cell, []).extend(line.words)
+    # A grey page keeps what binarisation drops, and the other way round (a seal's ring across
+    # the digits): the crop is read from both.
+    images = [page] if page is binary else [page, binary]
     changed = False
     for index, cell in enumerate(cells):
         words = by_cell.get(index, [])
         unread = unread_ink(binary, cell.box, words, dpi)
-        unsure = min((w.confidence for w in words), default=1.0)
-        if unread < glyph and unsure >= unsure_below:
+        sure = min((w.confidence for w in words), default=0.0)
+        if unread < glyph and (not words or sure >= unsure_below):
             continue
-        again = _read_cell(page, cell.box, engine, dpi)
-        if not again:
-            continue
-        unread_again = unread_ink(binary, cell.box, again, dpi)
-        surer = min(w.confidence for w in again) > (unsure if words else 0.0)
-        if unread_again + glyph <= unread or (abs(unread_again - unread) < glyph and surer):
-            by_cell[index] = again
-            changed = True
+        for image in images:
+            again = _read_cell(image, cell.box, engine, dpi)
+            if not again:
+                continue
+            unread_again = unread_ink(binary, cell.box, again, dpi)
+            sure_again = min(w.confidence for w in again)
+            if unread_again + glyph <= unread or (
+                abs(unread_again - unread) < glyph and sure_again > sure
+            ):
+                by_cell[index], unread, sure = again, unread_again, sure_again
+                changed = True
     if not changed:
         return recognition
     return arrange_words(recognition.engine, [w for ws in by_cell.values() for w in ws], cells)

@@ -230,8 +230,8 @@ def _beside(label: _Slot, slots: list[_Slot]) -> int | None:
 
 
 def _below(label: _Slot, slots: list[_Slot]) -> int | None:
-    """The nearest slot under ``label``, sharing most of the narrower one's width, no further
-    down than half a row again."""
+    """The nearest slot under ``label``, sharing most of the narrower one's width, starting
+    within one and a half of the label's heights under it."""
     x0, _, x1, y1 = label.box
     height = label.box[3] - label.box[1]
     under = [

@@ -200,3 +200,30 @@ def test_a_reading_that_leaves_ink_unread_yields_to_one_that_reads_it_all() -> N
     )
     kept = second_look(binary, binary, cells, unsure, _FixedReader([Word("月", second, 0.99)]), DPI)
     assert kept == unsure
+
+
+class _SealBlindReader(_FixedReader):
+    """Reads both glyphs only where no grey is left (the binary page): a seal's faint ring
+    across them spoils the grey one."""
+
+    def __init__(self, words: list[Word]) -> None:
+        super().__init__(words)
+        self.grey_words = self.words[1:]
+
+    def recognize(self, image: np.ndarray) -> Recognition:
+        grey = bool(np.any((image > 0) & (image < 255)))
+        return Recognition(self.name, (line_of(self.grey_words if grey else self.words),))
+
+
+def test_a_cell_is_read_again_from_the_binary_page_too() -> None:
+    binary = np.full((600, 800), 255, np.uint8)
+    binary[120:140, 300:320] = 0
+    binary[120:140, 400:420] = 0
+    grey = binary.copy()
+    grey[110:150, 290:430] = np.minimum(grey[110:150, 290:430], 200)  # the seal's ring
+    cells = (Cell(Box(50, 100, 250, 160), 0, 0), Cell(Box(250, 100, 600, 160), 0, 1))
+    first, second = Box(300, 120, 320, 140), Box(400, 120, 420, 140)
+    part = arrange(Recognition("fixed", (line_of([Word("月", second, 0.99)]),)), cells)
+    reader = _SealBlindReader([Word("三", first, 0.85), Word("月", second, 0.85)])
+    again = second_look(grey, binary, cells, part, reader, DPI)
+    assert [line.text for line in again.lines] == ["三月"]
