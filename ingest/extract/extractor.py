@@ -172,6 +172,7 @@ def _as_date(value: str | None) -> date | None:
 
 _YEAR_AND_REST = re.compile(r"^(?P<year>[^年.\-/:]{3,4})(?P<rest>[年.\-/:].+)$")
 _HAN_DIGITS = "〇一二三四五六七八九"
+_SPLIT_YEAR = re.compile(r"^(?:\d[.\-/:]?){3}\d(?=[年.\-/:]\d)")
 
 
 def _year_readings(year: str) -> list[str]:
@@ -206,6 +207,10 @@ def _date_readings(raw: str) -> list[list[tuple[str, str]]]:
         for i, ch in enumerate(raw)
         if ch in ".-/:" and 0 < i < len(raw) - 1
     ]
+    split_year = _SPLIT_YEAR.match(raw)  # "1:99.7-07": specks between all four digits
+    if split_year is not None:
+        year = re.sub(r"\D", "", split_year[0])
+        specks.append((year + raw[split_year.end() :], f"年份“{split_year[0]}”读作“{year}”"))
     m = _YEAR_AND_REST.match(raw)
     if m is None:
         return [specks]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
@@ -58,6 +59,23 @@ def _list(raw: str, spec: FieldSpec) -> Normalised:
     return Normalised("、".join(items), True)
 
 
+def _without_speck(raw: str, fits: Callable[[str], bool], problem: str) -> Normalised:
+    """A value that fits its field's form once one mark inside it is taken out
+    ("河北省成安,县", "第82集团军124师110.团"): a speck read as punctuation. The value without
+    it is given, and a person looks, since the speck may have hidden a stroke."""
+    readings = {
+        raw[:i] + raw[i + 1 :]: ch
+        for i, ch in enumerate(raw)
+        if ch in _TRAILING and 0 < i < len(raw) - 1 and fits(raw[:i] + raw[i + 1 :])
+    }
+    if len(readings) != 1:
+        return Normalised(raw, False, [problem])
+    value, ch = next(iter(readings.items()))
+    return Normalised(
+        value, True, [f"{problem}，去掉其中的“{ch}”后相符，请核对"], repair=f"去掉多出的“{ch}”"
+    )
+
+
 def normalise(raw: str, spec: FieldSpec) -> Normalised:
     """Normalise one value read for ``spec``; checks that need other fields come later."""
     folded = fold(raw)
@@ -95,8 +113,9 @@ def normalise(raw: str, spec: FieldSpec) -> Normalised:
         problems = idcard.problems(number)
         return Normalised(number, not problems, [f"身份证号{p}" for p in problems])
     if kind == "unit":
-        ok = bool(_UNIT.match(raw))
-        return Normalised(raw, ok, [] if ok else [f"部队番号“{raw}”格式不符"])
+        if _UNIT.match(raw):
+            return Normalised(raw, True)
+        return _without_speck(raw, lambda v: bool(_UNIT.match(v)), f"部队番号“{raw}”格式不符")
     if kind == "choice":
         return _choice(raw, spec)
     if kind == "list":
@@ -105,9 +124,11 @@ def normalise(raw: str, spec: FieldSpec) -> Normalised:
             # "个人二等功一次、" and then nothing: the rest of the list was not read.
             listed.reasons.append(f"“{folded}”以分隔符结尾，后面的条目可能没有读到")
         return listed
-    reasons = []
+    letters = [f"“{raw}”的数字中夹有字母，可能误识"] if _LETTER_IN_DIGITS.search(raw) else []
     if spec.pattern is not None and not spec.pattern.match(raw):
-        reasons.append(f"“{raw}”格式不符")
-    if _LETTER_IN_DIGITS.search(raw):
-        reasons.append(f"“{raw}”的数字中夹有字母，可能误识")
-    return Normalised(raw, not reasons, reasons)
+        pattern = spec.pattern
+        read = _without_speck(raw, lambda v: bool(pattern.match(v)), f"“{raw}”格式不符")
+        return Normalised(
+            read.value, read.valid and not letters, read.reasons + letters, read.repair
+        )
+    return Normalised(raw, not letters, letters)

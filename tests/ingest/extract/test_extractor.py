@@ -258,6 +258,16 @@ def test_a_native_place_cut_short_or_with_a_speck_inside_goes_to_review() -> Non
     assert not _by_key(extract([page(REGISTER)]))["native_place"].needs_review
 
 
+def test_a_speck_read_as_a_mark_inside_a_value_is_taken_out_and_the_value_flagged() -> None:
+    table = _replace(_replace(REGISTER, "安徽省肥西县", "安徽省肥西,县"), "81044部队", "81044.部队")
+    got = _by_key(extract([page(table)]))
+    for key, value in (("native_place", "安徽省肥西县"), ("unit", "81044部队")):
+        assert got[key].value == value and got[key].needs_review and got[key].repair, key
+    # Inside a date's year too, when only one reading then fits the age the ID gives.
+    got = _by_key(extract([page(_replace(REGISTER, "1965.03", "1:96.5-03"))]))
+    assert got["enlistment_date"].value == "1965-03" and got["enlistment_date"].repair
+
+
 def test_labels_and_values_whose_cells_were_lost_are_still_paired() -> None:
     # A value read outside its cell, beside its label; a label outside its cell, beside its
     # value; a misread label (族) beside a value one character from 民族 (汉族).
