@@ -243,15 +243,20 @@ def _below(label: _Slot, slots: list[_Slot]) -> int | None:
     return min(under, key=lambda i: slots[i].box[1], default=None)
 
 
-def _value_slot(label: int, slots: list[_Slot], labels: set[int]) -> int | None:
+def _value_slot(
+    label: int, slots: list[_Slot], labels: set[int], beside_labels: set[int]
+) -> int | None:
     """Where a label's value is: the next slot to its right, unless that is itself a label (a
-    form with labels above values) or there is none; then the slot below it. An empty cell
-    beside a label is a blank value, not a reason to look further."""
+    form with labels above values) or there is none; then the slot below it, unless that is
+    the value beside another label (the value of this one was lost). An empty cell beside a
+    label is a blank value, not a reason to look further."""
     beside = _beside(slots[label], slots)
     if beside is not None and beside not in labels:
         return beside
     below = _below(slots[label], slots)
-    return below if below is not None and below not in labels else None
+    if below is None or below in labels or below in beside_labels:
+        return None
+    return below
 
 
 def _candidate(key: str, chars: Chars, page: int, source: str) -> Candidate:
@@ -267,14 +272,15 @@ def form_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Cand
     # Text that starts with a label is never another label's value.
     led = {i for i, t in texts.items() if (starts := _label_starts(t, specs)) and not starts[0][0]}
     labels = {i for i, key in keys.items() if key is not None}
-    taken = {v for i in labels if (v := _value_slot(i, slots, labels | led)) is not None}
+    taken = {v for i in labels if (v := _value_slot(i, slots, labels | led, set())) is not None}
     _misread_short_labels(texts, keys, taken, specs)
     labels = {i for i, key in keys.items() if key is not None}
+    beside_labels = {b for i in labels if (b := _beside(slots[i], slots)) is not None} - labels
     found = []
     for i in texts:
         key = keys[i]
         if key is not None:
-            target = _value_slot(i, slots, labels | led)
+            target = _value_slot(i, slots, labels | led, beside_labels)
             if target is None:
                 continue
             value, rest = _before_labels(slots[target].chars, specs)

@@ -305,3 +305,10 @@ def test_a_date_cut_short_after_its_month_goes_to_review() -> None:
 def test_a_list_read_up_to_a_separator_goes_to_review() -> None:
     got = _by_key(extract([page(_replace(REGISTER, "嘉奖一次", "嘉奖一次、"))]))
     assert got["awards"].value == "嘉奖一次" and got["awards"].needs_review
+
+
+def test_the_value_beside_one_label_is_not_taken_for_the_lost_value_above_it() -> None:
+    table = [["姓名", "任克己", "公民身份号码"], ["民族", "籍贯", "安徽省肥西县"]]
+    got = _by_key(extract([page(table)]))
+    assert got["id_number"].value is None and got["id_number"].needs_review
+    assert got["native_place"].value == "安徽省肥西县"
