@@ -39,10 +39,12 @@ def to_original_frame(recognition: Recognition, pre: Preprocessed) -> Recognitio
     return Recognition(engine=recognition.engine, lines=lines)
 
 
-def _read_cell(page: np.ndarray, box: Box, engine: Engine, dpi: int) -> list[Word]:
+def _read_cell(
+    page: np.ndarray, box: Box, engine: Engine, dpi: int, inset: int | None = None
+) -> list[Word]:
     """The engine's words in one cell cut out (clear of its rules, with white margins, which
     detectors need), in page coordinates."""
-    inset, pad = max(2, dpi // 60), dpi // 10
+    inset, pad = max(2, dpi // 60) if inset is None else inset, dpi // 10
     x0, y0, x1, y1 = box.x0 + inset, box.y0 + inset, box.x1 - inset, box.y1 - inset
     if x1 <= x0 or y1 <= y0:
         return []
@@ -57,19 +59,37 @@ def _read_cell(page: np.ndarray, box: Box, engine: Engine, dpi: int) -> list[Wor
     ]
 
 
-def unread_ink(binary: np.ndarray, box: Box, words: list[Word], dpi: int) -> int:
-    """Ink pixels inside a cell (clear of its rules) that no word's box covers."""
+def _unread_mask(binary: np.ndarray, box: Box, words: list[Word], dpi: int) -> np.ndarray:
+    """Ink inside a cell (clear of its rules) that no word's box covers, as a mask of the
+    region from (box.x0 + inset, box.y0 + inset)."""
     inset, margin = max(2, dpi // 60), max(2, dpi // 40)
     x0, y0, x1, y1 = box.x0 + inset, box.y0 + inset, box.x1 - inset, box.y1 - inset
     if x1 <= x0 or y1 <= y0:
-        return 0
-    ink = binary[y0:y1, x0:x1] == 0
+        return np.zeros((0, 0), bool)
+    ink: np.ndarray = binary[y0:y1, x0:x1] == 0
     for w in words:
         ink[
             max(0, w.box.y0 - margin - y0) : max(0, w.box.y1 + margin - y0),
             max(0, w.box.x0 - margin - x0) : max(0, w.box.x1 + margin - x0),
         ] = False
-    return int(np.count_nonzero(ink))
+    return ink
+
+
+def unread_ink(binary: np.ndarray, box: Box, words: list[Word], dpi: int) -> int:
+    """Ink pixels inside a cell (clear of its rules) that no word's box covers."""
+    return int(np.count_nonzero(_unread_mask(binary, box, words, dpi)))
+
+
+def _unread_box(binary: np.ndarray, box: Box, words: list[Word], dpi: int) -> Box | None:
+    """The box around the unread ink of a cell."""
+    ys, xs = np.nonzero(_unread_mask(binary, box, words, dpi))
+    if not len(xs):
+        return None
+    inset = max(2, dpi // 60)
+    x0, y0 = box.x0 + inset, box.y0 + inset
+    return Box(
+        x0 + int(xs.min()), y0 + int(ys.min()), x0 + int(xs.max()) + 1, y0 + int(ys.max()) + 1
+    )
 
 
 def second_look(
@@ -104,20 +124,81 @@ def second_look(
         sure = min((w.confidence for w in words), default=0.0)
         if unread < glyph and (not words or sure >= unsure_below):
             continue
-        for image in images:
-            again = _read_cell(image, cell.box, engine, dpi)
-            if not again:
-                continue
-            unread_again = unread_ink(binary, cell.box, again, dpi)
-            sure_again = min(w.confidence for w in again)
-            if unread_again + glyph <= unread or (
-                abs(unread_again - unread) < glyph and sure_again > sure
-            ):
-                by_cell[index], unread, sure = again, unread_again, sure_again
-                changed = True
+        # The whole cell first; then, if ink is still unread, that ink alone cut tight (a lone
+        # glyph in a wide cell escapes the detector), added to what the cell's reading has.
+        for tight in (False, True):
+            base: list[Word] = by_cell.get(index, []) if tight else []
+            box: Box | None = cell.box
+            if tight:
+                box = _unread_box(binary, cell.box, base, dpi) if unread >= glyph else None
+            if box is None:
+                break
+            for image in images:
+                again = base + _read_cell(image, box, engine, dpi, inset=0 if tight else None)
+                if not again:
+                    continue
+                unread_again = unread_ink(binary, cell.box, again, dpi)
+                sure_again = min(w.confidence for w in again)
+                if unread_again + glyph <= unread or (
+                    abs(unread_again - unread) < glyph and sure_again > sure
+                ):
+                    by_cell[index], unread, sure = again, unread_again, sure_again
+                    changed = True
     if not changed:
         return recognition
     return arrange_words(recognition.engine, [w for ws in by_cell.values() for w in ws], cells)
+
+
+def missed_lines(
+    binary: np.ndarray, cells: tuple[Cell, ...], words: list[Word], dpi: int
+) -> list[Box]:
+    """Lines of ink outside every cell that no word covers: text the page-wide detector
+    missed where the layout found no cell either (a value whose rules faded)."""
+    ink = binary == 0
+    margin = max(2, dpi // 40)
+    for b in [w.box for w in words]:
+        ink[max(0, b.y0 - margin) : b.y1 + margin, max(0, b.x0 - margin) : b.x1 + margin] = False
+    for b in [c.box for c in cells]:
+        ink[b.y0 : b.y1, b.x0 : b.x1] = False
+    if not ink.any():
+        return []
+    # Glyphs of a line joined across the gaps between them.
+    joined = cv2.dilate(ink.astype(np.uint8), np.ones((1, max(3, dpi // 8)), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    ink_of = np.bincount(labels[ink], minlength=count)
+    glyph = (dpi // 20) ** 2
+    boxes = []
+    for i in range(1, count):
+        width, height = int(stats[i][2]), int(stats[i][3])
+        if ink_of[i] >= 2 * glyph and dpi // 12 <= height <= dpi // 2 and width >= height:
+            ys, xs = np.nonzero((labels == i) & ink)
+            boxes.append(Box(int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1))
+    return boxes
+
+
+def read_missed_lines(
+    page: np.ndarray,
+    binary: np.ndarray,
+    cells: tuple[Cell, ...],
+    recognition: Recognition,
+    engine: Engine,
+    dpi: int,
+    least_sure: float = 0.5,
+) -> Recognition:
+    """Each missed line (``missed_lines``) read on its own, from the grey page and the binary
+    one; the surer reading is kept when its least sure character reaches ``least_sure``
+    (a seal's remnant reads as nonsense with low confidence)."""
+    words = [w for line in recognition.lines for w in line.words]
+    found = []
+    for box in missed_lines(binary, cells, words, dpi):
+        images = [page] if page is binary else [page, binary]
+        readings = [r for image in images if (r := _read_cell(image, box, engine, dpi, inset=0))]
+        best = max(readings, key=lambda r: min(w.confidence for w in r), default=None)
+        if best is not None and min(w.confidence for w in best) >= least_sure:
+            found += best
+    if not found:
+        return recognition
+    return arrange_words(recognition.engine, words + found, cells)
 
 
 def read_page(
@@ -131,4 +212,5 @@ def read_page(
     page = pre.image if engine.reads_binary else pre.shaded
     recognition = arrange(engine.recognize(page), cells)
     recognition = second_look(page, pre.image, cells, recognition, engine, options.dpi)
+    recognition = read_missed_lines(page, pre.image, cells, recognition, engine, options.dpi)
     return PageReading(pre, cells, recognition, to_original_frame(recognition, pre))

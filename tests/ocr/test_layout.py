@@ -12,7 +12,7 @@ from archive.filetype import sniff
 from ingest.scans import ScanLimits, load_page
 from ocr.engine import make_engine
 from ocr.layout import Cell, arrange, find_cells, line_of, rows_from_words
-from ocr.pipeline import read_page, second_look
+from ocr.pipeline import missed_lines, read_missed_lines, read_page, second_look
 from ocr.preprocess import PreprocessOptions
 from ocr.types import Box, Line, Recognition, Word
 from scripts.ocr_metrics import normalise
@@ -129,14 +129,15 @@ class _CropOnlyReader:
 
 
 def test_a_cell_with_ink_but_no_text_is_read_again_on_its_own() -> None:
+    inset, pad = max(2, DPI // 60), DPI // 10
     binary = np.full((600, 800), 255, np.uint8)
-    binary[120:140, 310:330] = 0  # ink in the second cell only
+    # A glyph in the second cell only, where the reader finds it in the cell's crop.
+    binary[100 + inset - pad + 10 : 100 + inset - pad + 30, 262:282] = 0
     cells = (Cell(Box(50, 100, 250, 160), 0, 0), Cell(Box(250, 100, 600, 160), 0, 1))
     empty = Recognition("crop-only", ())
     read = second_look(binary, binary, cells, empty, _CropOnlyReader(), DPI)
     [line] = read.lines
     assert line.text == "无" and line.cell == 1
-    inset, pad = max(2, DPI // 60), DPI // 10
     assert line.box == Box(
         250 + inset - pad + 20,
         100 + inset - pad + 10,
@@ -227,3 +228,45 @@ def test_a_cell_is_read_again_from_the_binary_page_too() -> None:
     reader = _SealBlindReader([Word("三", first, 0.85), Word("月", second, 0.85)])
     again = second_look(grey, binary, cells, part, reader, DPI)
     assert [line.text for line in again.lines] == ["三月"]
+
+
+class _NarrowOnlyReader:
+    """Reads a glyph only on a crop no wider than 100 px, at its middle: stands in for a
+    detector that misses a lone glyph in a wide cell."""
+
+    name = "narrow-only"
+    reads_binary = True
+
+    def recognize(self, image: np.ndarray) -> Recognition:
+        h, w = image.shape[:2]
+        if w > 100:
+            return Recognition(self.name, ())
+        box = Box(w // 2 - 10, h // 2 - 10, w // 2 + 10, h // 2 + 10)
+        return Recognition(self.name, (line_of([Word("女", box, 0.99)]),))
+
+    def detect_flip(self, image: np.ndarray) -> None:
+        return None
+
+
+def test_a_lone_glyph_the_cell_reading_misses_is_read_from_its_ink_cut_tight() -> None:
+    binary = np.full((600, 800), 255, np.uint8)
+    binary[120:140, 300:320] = 0
+    cells = (Cell(Box(250, 100, 600, 160), 0, 0),)
+    read = second_look(binary, binary, cells, Recognition("x", ()), _NarrowOnlyReader(), DPI)
+    [line] = read.lines
+    assert line.text == "女" and line.cell == 0 and line.box == Box(300, 120, 320, 140)
+
+
+def test_text_outside_any_cell_that_no_word_covers_is_found_and_read() -> None:
+    binary = np.full((600, 800), 255, np.uint8)
+    for x in range(300, 420, 24):  # five glyphs of a line the page reading missed
+        binary[400:420, x : x + 18] = 0
+    binary[200:204, 600:604] = 0  # a speck
+    binary[120:140, 300:320] = 0  # a glyph inside a cell: the second look's to read
+    binary[500:520, 100:118] = 0  # a glyph already read
+    cells = (Cell(Box(250, 100, 600, 160), 0, 0),)
+    read = [Word("男", Box(100, 500, 118, 520), 0.99)]
+    assert missed_lines(binary, cells, read, DPI) == [Box(300, 400, 414, 420)]
+    page = arrange(Recognition("crop-only", (line_of(read),)), cells)
+    found = read_missed_lines(binary, binary, cells, page, _CropOnlyReader(), DPI)
+    assert [(line.text, line.cell) for line in found.lines] == [("无", None), ("男", None)]
