@@ -110,7 +110,8 @@ def second_look(
     and a date squeezed into a narrow cell the easiest to merge or cut ("二〇二〇年三月" read
     as "0年三月", with high confidence in what was read); cut out, a cell is detected and read
     at full resolution."""
-    glyph = (dpi // 20) ** 2  # about a small glyph's worth of ink
+    # About the ink of a thin digit ("1", or the end of a "2" the detector's box cut off).
+    glyph = (dpi // 20) ** 2 // 2
     by_cell: dict[int | None, list[Word]] = {}
     for line in recognition.lines:
         by_cell.setdefault(line.cell, []).extend(line.words)
