@@ -92,6 +92,14 @@ def _unread_box(binary: np.ndarray, box: Box, words: list[Word], dpi: int) -> Bo
     )
 
 
+def _overlapping(word: Word, others: list[Word]) -> bool:
+    b = word.box
+    return any(
+        min(b.x1, o.box.x1) > max(b.x0, o.box.x0) and min(b.y1, o.box.y1) > max(b.y0, o.box.y0)
+        for o in others
+    )
+
+
 def second_look(
     page: np.ndarray,
     binary: np.ndarray,
@@ -126,16 +134,25 @@ def second_look(
         if unread < glyph and (not words or sure >= unsure_below):
             continue
         # The whole cell first; then, if ink is still unread, that ink alone cut tight (a lone
-        # glyph in a wide cell escapes the detector), added to what the cell's reading has.
+        # glyph in a wide cell escapes the detector), in place of what it overlaps of the
+        # cell's reading. Only sure letters, digits and characters count there: specks beside
+        # a value read as "+" or "·" are not text.
         for tight in (False, True):
-            base: list[Word] = by_cell.get(index, []) if tight else []
             box: Box | None = cell.box
             if tight:
-                box = _unread_box(binary, cell.box, base, dpi) if unread >= glyph else None
-            if box is None:
+                box = _unread_box(binary, cell.box, by_cell.get(index, []), dpi)
+            if box is None or (tight and unread < glyph):
                 break
             for image in images:
-                again = base + _read_cell(image, box, engine, dpi, inset=0 if tight else None)
+                again = _read_cell(image, box, engine, dpi, inset=0 if tight else None)
+                if tight:
+                    again = [
+                        w
+                        for w in again
+                        if w.confidence >= unsure_below and any(ch.isalnum() for ch in w.text)
+                    ]
+                    kept = [w for w in by_cell.get(index, []) if not _overlapping(w, again)]
+                    again = kept + again if again else []
                 if not again:
                     continue
                 unread_again = unread_ink(binary, cell.box, again, dpi)

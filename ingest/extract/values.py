@@ -23,7 +23,7 @@ _UNIT = re.compile(
 # A letter between digits ("3001C008") is almost always a misread digit.
 _LETTER_IN_DIGITS = re.compile(r"\d[A-Za-z]\d|\d[A-Za-z]$|^[A-Za-z]\d")
 # Punctuation and specks OCR reads at the ends of a value; none belongs to one.
-_TRAILING = "，,。.；;：:、·•'\"|_-—~`“”‘’?？!！*#"
+_TRAILING = "，,。.；;：:、·•'\"|_-—~`“”‘’?？!！*#+"
 # What a date can start with: a digit, a Chinese numeral, or what OCR reads for 〇.
 _DATE_START = re.compile(r"^[0-9〇零○一二三四五六七八九OoQ]")
 # Between the items of a list OCR reads 、 or a comma, or drops the small 、 altogether.
