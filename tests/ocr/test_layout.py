@@ -270,3 +270,35 @@ def test_text_outside_any_cell_that_no_word_covers_is_found_and_read() -> None:
     page = arrange(Recognition("crop-only", (line_of(read),)), cells)
     found = read_missed_lines(binary, binary, cells, page, _CropOnlyReader(), DPI)
     assert [(line.text, line.cell) for line in found.lines] == [("无", None), ("男", None)]
+
+
+class _SpeckReader:
+    """Reads nothing on a whole cell; on a tighter crop, the speck at its left edge as "+"
+    and the text after it again."""
+
+    name = "speck"
+    reads_binary = True
+
+    def recognize(self, image: np.ndarray) -> Recognition:
+        pad = DPI // 10
+        if image.shape[1] > 250:
+            return Recognition(self.name, ())
+        speck = Word("+", Box(pad, pad, pad + 6, pad + 6), 0.99)
+        text = Word("部队", Box(pad + 20, pad - 5, pad + 100, pad + 15), 0.99)
+        return Recognition(self.name, (line_of([speck, text]),))
+
+    def detect_flip(self, image: np.ndarray) -> None:
+        return None
+
+
+def test_specks_beside_a_value_are_not_read_into_it() -> None:
+    binary = np.full((600, 800), 255, np.uint8)
+    binary[120:140, 320:400] = 0  # the value, read already
+    binary[125:131, 300:306] = 0  # specks on either side of it
+    binary[125:131, 420:426] = 0
+    cells = (Cell(Box(250, 100, 600, 160), 0, 0),)
+    read = arrange(
+        Recognition("x", (line_of([Word("部队", Box(320, 120, 400, 140), 0.95)]),)), cells
+    )
+    again = second_look(binary, binary, cells, read, _SpeckReader(), DPI)
+    assert [line.text for line in again.lines] == ["部队"]
