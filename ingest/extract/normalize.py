@@ -7,8 +7,13 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-# 〇 as OCR reads it too: a circle, a letter O or Q, a zero.
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | dict.fromkeys("零○OoQ0", 0)
+# 〇 as OCR reads it too: a circle, a letter O or Q, a zero; and a year in Chinese numerals
+# read partly as digits ("200七" for 二〇〇七) is the same year.
+_CN_DIGITS = (
+    {c: i for i, c in enumerate("〇一二三四五六七八九")}
+    | dict.fromkeys("零○OoQ", 0)
+    | {str(i): i for i in range(10)}
+)
 
 
 def fold(text: str) -> str:
@@ -51,7 +56,7 @@ def _number(text: str) -> int | None:
     return int(text) if text.isdigit() else _hanzi_number(text)
 
 
-_HAN = "〇一二三四五六七八九十零○OoQ0"
+_HAN = "〇一二三四五六七八九十零○OoQ0-9"
 # Year, month and optional day, separated by 年月日, dots, dashes or slashes. A year in
 # Chinese numerals is written out in full (一九八五); two of them are two characters lost.
 # A day follows 月 or a separator: "1983.079" is a misread, not the 9th of July.
