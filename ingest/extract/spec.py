@@ -12,8 +12,8 @@ from typing import Literal
 from archive.domain import FIELD_KEYS
 from ingest.extract.normalize import fold
 
-Kind = Literal["text", "name", "gender", "date", "id", "unit", "choice", "list"]
-KINDS = ("text", "name", "gender", "date", "id", "unit", "choice", "list")
+Kind = Literal["text", "name", "gender", "date", "id", "unit", "place", "choice", "list"]
+KINDS = ("text", "name", "gender", "date", "id", "unit", "place", "choice", "list")
 # Between a label and its value, or between clauses, OCR reads any of these.
 SEPARATORS = "[，,：:;；、.．·]"
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
 
-from ingest.extract import idcard
+from ingest.extract import idcard, places
 from ingest.extract.normalize import ParsedDate, fold, parse_date
 from ingest.extract.spec import FieldSpec
 
@@ -76,6 +76,24 @@ def _without_speck(raw: str, fits: Callable[[str], bool], problem: str) -> Norma
     )
 
 
+def _place(raw: str) -> Normalised:
+    """A native place as known divisions; one misread character put right when exactly one
+    known place is that close, and a person looks, since the place may be an old name."""
+    if raw in places.readings(raw, edits=0):
+        return Normalised(raw, True)
+    problem = f"“{raw}”不是地名表中的行政区划（旧地名可加入 places.tsv）"
+    without = _without_speck(raw, lambda v: v in places.readings(v, edits=0), problem)
+    if without.valid:
+        return without
+    near = places.readings(raw, edits=1)
+    if len(near) != 1:
+        return Normalised(raw, False, [problem])
+    [place] = near
+    return Normalised(
+        place, True, [f"{problem}，按地名表读作“{place}”，请核对"], repair=f"按地名表改为“{place}”"
+    )
+
+
 def normalise(raw: str, spec: FieldSpec) -> Normalised:
     """Normalise one value read for ``spec``; checks that need other fields come later."""
     folded = fold(raw)
@@ -116,6 +134,8 @@ def normalise(raw: str, spec: FieldSpec) -> Normalised:
         if _UNIT.match(raw):
             return Normalised(raw, True)
         return _without_speck(raw, lambda v: bool(_UNIT.match(v)), f"部队番号“{raw}”格式不符")
+    if kind == "place":
+        return _place(raw)
     if kind == "choice":
         return _choice(raw, spec)
     if kind == "list":
