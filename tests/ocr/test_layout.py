@@ -12,7 +12,13 @@ from archive.filetype import sniff
 from ingest.scans import ScanLimits, load_page
 from ocr.engine import make_engine
 from ocr.layout import Cell, arrange, find_cells, line_of, rows_from_words
-from ocr.pipeline import missed_lines, read_missed_lines, read_page, second_look
+from ocr.pipeline import (
+    confirm_digits,
+    missed_lines,
+    read_missed_lines,
+    read_page,
+    second_look,
+)
 from ocr.preprocess import PreprocessOptions
 from ocr.types import Box, Line, Recognition, Word
 from scripts.ocr_metrics import normalise
@@ -302,3 +308,18 @@ def test_specks_beside_a_value_are_not_read_into_it() -> None:
     )
     again = second_look(binary, binary, cells, read, _SpeckReader(), DPI)
     assert [line.text for line in again.lines] == ["部队"]
+
+
+def test_digits_two_readings_disagree_on_lose_their_confidence() -> None:
+    page = np.full((600, 800), 255, np.uint8)
+    cells = (Cell(Box(50, 100, 250, 160), 0, 0), Cell(Box(250, 100, 600, 160), 0, 1))
+    date = Word("1976.01", Box(300, 120, 370, 140), 1.0)
+    label = Word("入伍时间", Box(60, 120, 140, 140), 1.0)
+    read = arrange(Recognition("fixed", (line_of([label]), line_of([date]))), cells)
+    again = confirm_digits(page, cells, read, _FixedReader([replace(date, text="1976.04")]), DPI)
+    assert [(line.text, line.confidence) for line in again.lines] == [
+        ("入伍时间", 1.0),
+        ("1976.01", 0.5),
+    ]
+    # Read the same way twice, the digits keep the confidence they had.
+    assert confirm_digits(page, cells, read, _FixedReader([date]), DPI) == read
