@@ -93,10 +93,12 @@ def _label_prefix(chars: Chars, specs: tuple[FieldSpec, ...]) -> tuple[str, int]
     for spec in specs:
         for label in spec.labels:
             n = len(label)
-            if not text.startswith(label) or len(text) <= n + 1:
+            if not text.startswith(label) or len(text) <= n:
                 continue
             if text[n] in _SEPARATOR_CHARS:
                 start = n + 1
+                if start == len(text):
+                    continue
             else:
                 before, after = chars[n - 1][1], chars[n][1]
                 height = before.box[3] - before.box[1]

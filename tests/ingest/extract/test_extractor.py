@@ -208,6 +208,10 @@ def test_label_and_value_on_one_line_apart_are_paired_when_the_rules_are_lost() 
     line = LineRecord("姓名张三", 0.99, [100, 300, 388, 330], [0, 0, 1, 1], words)
     got = _by_key(extract([replace(form, lines=[*form.lines, line])]))
     assert got["name"].value == "张三"
+    # A value of one character too ("性别   男").
+    sex = replace(line, words=[replace(w, text=ch) for w, ch in zip(words, "性别男", strict=False)])
+    got = _by_key(extract([replace(form, lines=[*form.lines, sex])]))
+    assert got["gender"].value == "男"
     # Without the gap "姓名张三" is one run of text, not a label and a value.
     close = [replace(w, box=[100 + 30 * i, 300, 128 + 30 * i, 330]) for i, w in enumerate(words)]
     got = _by_key(extract([replace(form, lines=[*form.lines, replace(line, words=close)])]))
