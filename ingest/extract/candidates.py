@@ -343,5 +343,35 @@ def text_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Cand
     return found
 
 
+def column_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Candidate]:
+    """A row of labels read as one line and its values as the line under it (a card form
+    whose rules were all lost: "姓名性别民族" over "薛光明男汉族"): each value word goes to
+    the label it starts under, as a person reading down the columns would take it."""
+    found = []
+    free = [_Slot(line.box, _chars(line.words)) for line in page.lines if line.cell is None]
+    for line in free:
+        starts = _label_starts(line.text, specs)
+        spans = [(start, end) for start, end, _ in starts]
+        whole = [0] + [end for _, end in spans] == [start for start, _ in spans] + [len(line.text)]
+        below = _below(line, free) if len(starts) >= 2 and whole else None
+        if below is None:
+            continue
+        height = line.box[3] - line.box[1]
+        lefts = [line.chars[start][1].box[0] - height // 2 for start, _, _ in starts]
+        columns: list[Chars] = [[] for _ in starts]
+        for ch, word in free[below].chars:
+            under = [i for i, left in enumerate(lefts) if left <= word.box[0]]
+            if under:
+                columns[under[-1]].append((ch, word))
+        found += [
+            _candidate(key, column, page.number, "line")
+            for (_, _, key), column in zip(starts, columns, strict=True)
+            if column
+        ]
+    return found
+
+
 def page_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Candidate]:
-    return form_candidates(page, specs) + text_candidates(page, specs)
+    return (
+        form_candidates(page, specs) + column_candidates(page, specs) + text_candidates(page, specs)
+    )

@@ -316,3 +316,25 @@ def test_the_value_beside_one_label_is_not_taken_for_the_lost_value_above_it() -
     got = _by_key(extract([page(table)]))
     assert got["id_number"].value is None and got["id_number"].needs_review
     assert got["native_place"].value == "安徽省肥西县"
+
+
+def _free_line(pieces: list[tuple[int, str]], y: int) -> LineRecord:
+    """One line read outside any cell, its pieces of text starting at the x given."""
+    words = [
+        WordRecord(ch, 0.99, [x + 20 * i, y, x + 20 * i + 18, y + 30], [0, 0, 1, 1])
+        for x, text in pieces
+        for i, ch in enumerate(text)
+    ]
+    text = "".join(t for _, t in pieces)
+    return LineRecord(
+        text, 0.99, [words[0].box[0], y, words[-1].box[2], y + 30], [0, 0, 1, 1], words
+    )
+
+
+def test_a_card_form_whose_rules_were_all_lost_is_read_down_its_columns() -> None:
+    labels = _free_line([(100, "姓名"), (300, "性别"), (500, "出生年月")], 100)
+    values = _free_line([(100, "张三"), (300, "男"), (500, "1962.10")], 150)
+    form = page()
+    got = _by_key(extract([replace(form, lines=[*form.lines, labels, values])]))
+    assert got["name"].value == "张三" and got["gender"].value == "男"
+    assert got["birth_date"].value == "1962-10"
