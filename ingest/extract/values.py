@@ -26,8 +26,9 @@ _LETTER_IN_DIGITS = re.compile(r"\d[A-Za-z]\d|\d[A-Za-z]$|^[A-Za-z]\d")
 _TRAILING = "，,。.；;：:、·•'\"|_-—~`“”‘’?？!！*#+"
 # What a date can start with: a digit, a Chinese numeral, or what OCR reads for 〇.
 _DATE_START = re.compile(r"^[0-9〇零○一二三四五六七八九OoQ]")
-# Between the items of a list OCR reads 、 or a comma, or drops the small 、 altogether.
-_LIST_SEPARATORS = re.compile(r"[，,、;；:：]")
+# Between the items of a list OCR reads 、 (or 丶, a stroke like it) or a comma, or drops the
+# small 、 altogether.
+_LIST_SEPARATORS = re.compile(r"[，,、丶;；:：]")
 
 
 @dataclass

@@ -306,6 +306,13 @@ def test_a_date_cut_short_after_its_month_goes_to_review() -> None:
     assert got["discharge_date"].value == "1985-10" and got["discharge_date"].needs_review
 
 
+def test_list_items_are_joined_with_the_separator_however_it_was_read() -> None:
+    for read in ("嘉奖一次丶个人三等功一次", "嘉奖一次，个人三等功一次", "嘉奖一次个人三等功一次"):
+        got = _by_key(extract([page(_replace(REGISTER, "嘉奖一次", read))]))
+        assert got["awards"].value == "嘉奖一次、个人三等功一次", read
+        assert not got["awards"].needs_review
+
+
 def test_a_list_read_up_to_a_separator_goes_to_review() -> None:
     got = _by_key(extract([page(_replace(REGISTER, "嘉奖一次", "嘉奖一次、"))]))
     assert got["awards"].value == "嘉奖一次" and got["awards"].needs_review
