@@ -345,3 +345,10 @@ def test_a_card_form_whose_rules_were_all_lost_is_read_down_its_columns() -> Non
     got = _by_key(extract([replace(form, lines=[*form.lines, labels, values])]))
     assert got["name"].value == "张三" and got["gender"].value == "男"
     assert got["birth_date"].value == "1962-10"
+
+
+def test_sentences_whose_commas_were_not_read_still_state_their_facts() -> None:
+    lines = ["王国强同志1963-07-06出生于1983.02入伍在82782部队服役。", "王国强同志男公民身份号码"]
+    got = _by_key(extract([page(text=lines)]))
+    assert got["birth_date"].value == "1963-07-06" and got["gender"].value == "男"
+    assert got["enlistment_date"].value == "1983-02" and got["unit"].value == "82782部队"
