@@ -246,9 +246,9 @@ def read_missed_lines(
     one; the surer reading is kept when its least sure character reaches ``least_sure``
     (a seal's remnant reads as nonsense with low confidence)."""
     words = [w for line in recognition.lines for w in line.words]
+    images = [page] if page is binary else [page, binary]
     found = []
     for box in missed_lines(binary, cells, words, dpi):
-        images = [page] if page is binary else [page, binary]
         readings = [r for image in images if (r := _read_cell(image, box, engine, dpi, inset=0))]
         best = max(readings, key=lambda r: min(w.confidence for w in r), default=None)
         if best is not None and min(w.confidence for w in best) >= least_sure:
