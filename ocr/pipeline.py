@@ -39,12 +39,28 @@ def to_original_frame(recognition: Recognition, pre: Preprocessed) -> Recognitio
     return Recognition(engine=recognition.engine, lines=lines)
 
 
+def _inset(dpi: int) -> int:
+    """How far inside a cell's box its rules end."""
+    return max(2, dpi // 60)
+
+
+def _erase_words(ink: np.ndarray, words: list[Word], dpi: int, x0: int = 0, y0: int = 0) -> None:
+    """Clear from ``ink`` (whose corner is at x0, y0 on the page) what the words' boxes cover,
+    with a margin for strokes just outside them."""
+    margin = max(2, dpi // 40)
+    for b in [w.box for w in words]:
+        ink[
+            max(0, b.y0 - margin - y0) : max(0, b.y1 + margin - y0),
+            max(0, b.x0 - margin - x0) : max(0, b.x1 + margin - x0),
+        ] = False
+
+
 def _read_cell(
     page: np.ndarray, box: Box, engine: Engine, dpi: int, inset: int | None = None
 ) -> list[Word]:
     """The engine's words in one cell cut out (clear of its rules, with white margins, which
     detectors need), in page coordinates."""
-    inset, pad = max(2, dpi // 60) if inset is None else inset, dpi // 10
+    inset, pad = _inset(dpi) if inset is None else inset, dpi // 10
     x0, y0, x1, y1 = box.x0 + inset, box.y0 + inset, box.x1 - inset, box.y1 - inset
     if x1 <= x0 or y1 <= y0:
         return []
@@ -62,16 +78,12 @@ def _read_cell(
 def _unread_mask(binary: np.ndarray, box: Box, words: list[Word], dpi: int) -> np.ndarray:
     """Ink inside a cell (clear of its rules) that no word's box covers, as a mask of the
     region from (box.x0 + inset, box.y0 + inset)."""
-    inset, margin = max(2, dpi // 60), max(2, dpi // 40)
+    inset = _inset(dpi)
     x0, y0, x1, y1 = box.x0 + inset, box.y0 + inset, box.x1 - inset, box.y1 - inset
     if x1 <= x0 or y1 <= y0:
         return np.zeros((0, 0), bool)
     ink: np.ndarray = binary[y0:y1, x0:x1] == 0
-    for w in words:
-        ink[
-            max(0, w.box.y0 - margin - y0) : max(0, w.box.y1 + margin - y0),
-            max(0, w.box.x0 - margin - x0) : max(0, w.box.x1 + margin - x0),
-        ] = False
+    _erase_words(ink, words, dpi, x0, y0)
     return ink
 
 
@@ -85,8 +97,7 @@ def _unread_box(binary: np.ndarray, box: Box, words: list[Word], dpi: int) -> Bo
     ys, xs = np.nonzero(_unread_mask(binary, box, words, dpi))
     if not len(xs):
         return None
-    inset = max(2, dpi // 60)
-    x0, y0 = box.x0 + inset, box.y0 + inset
+    x0, y0 = box.x0 + _inset(dpi), box.y0 + _inset(dpi)
     return Box(
         x0 + int(xs.min()), y0 + int(ys.min()), x0 + int(xs.max()) + 1, y0 + int(ys.max()) + 1
     )
@@ -212,9 +223,7 @@ def missed_lines(
     """Lines of ink outside every cell that no word covers: text the page-wide detector
     missed where the layout found no cell either (a value whose rules faded)."""
     ink = binary == 0
-    margin = max(2, dpi // 40)
-    for b in [w.box for w in words]:
-        ink[max(0, b.y0 - margin) : b.y1 + margin, max(0, b.x0 - margin) : b.x1 + margin] = False
+    _erase_words(ink, words, dpi)
     for b in [c.box for c in cells]:
         ink[b.y0 : b.y1, b.x0 : b.x1] = False
     if not ink.any():
