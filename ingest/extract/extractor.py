@@ -131,21 +131,22 @@ def _check_against_id(fields: dict[str, _Field]) -> None:
             if born.isoformat().startswith(fixed.iso()):
                 birth.value = fixed.iso()
                 birth.repair = f"两位年份按身份证号取{fixed.year}年"
-        agreeing = [
-            o
-            for o in birth.others
-            if o.norm.valid and o.norm.value and born.isoformat().startswith(o.norm.value)
-        ]
-        if not born.isoformat().startswith(birth.value) and agreeing:
-            # Pages disagree (already flagged): the reading the ID confirms goes first.
-            best = max(agreeing, key=lambda o: len(o.norm.value or ""))
-            birth.others = [birth.chosen, *(o for o in birth.others if o is not best)]
-            birth.chosen, birth.value = best, best.norm.value
-            birth.repair = f"取第{best.candidate.page}页的读法：与身份证号中的出生日期相符"
-        elif not born.isoformat().startswith(birth.value):
-            reason = f"出生日期{birth.value}与身份证号中的{born.isoformat()}不符"
-            birth.flag(reason)
-            ident.flag(reason)
+        if not born.isoformat().startswith(birth.value):
+            agreeing = [
+                o
+                for o in birth.others
+                if o.norm.valid and o.norm.value and born.isoformat().startswith(o.norm.value)
+            ]
+            if agreeing:
+                # Pages disagree (already flagged): the reading the ID confirms goes first.
+                best = max(agreeing, key=lambda o: len(o.norm.value or ""))
+                birth.others = [birth.chosen, *(o for o in birth.others if o is not best)]
+                birth.chosen, birth.value = best, best.norm.value
+                birth.repair = f"取第{best.candidate.page}页的读法：与身份证号中的出生日期相符"
+            else:
+                reason = f"出生日期{birth.value}与身份证号中的{born.isoformat()}不符"
+                birth.flag(reason)
+                ident.flag(reason)
     gender = fields.get("gender")
     expected = idcard.gender(ident.value)
     if gender is None:  # not read anywhere: the ID states it
