@@ -62,15 +62,15 @@ def ingest(
 ) -> None:
     """Ingest scans: PDF, multi-page TIFF, JPEG, PNG. Exit status 1 if any file failed."""
     from ingest.pipeline import IngestOptions, IngestRun
-    from ocr.engine import ENGINES
-    from ocr.tesseract import check_available
+    from ocr import ENGINES
 
     settings, store = _setup()
-    options = IngestOptions.from_settings(settings, workers=workers, engine=engine)
-    if options.engine not in ENGINES:
-        err.print(f"[red]未知的识别引擎 {options.engine!r}；可用：{', '.join(ENGINES)}[/red]")
+    chosen = engine or settings.engine
+    if chosen not in ENGINES:
+        err.print(f"[red]未知的识别引擎 {chosen!r}；可用：{', '.join(ENGINES)}[/red]")
         raise typer.Exit(2)
-    problem = check_available(options.lang)
+    options = IngestOptions.from_settings(settings, workers=workers, engine=engine)
+    problem = options.engine.build().check_available()
     if problem:
         err.print(f"[red]无法开始：{problem}[/red]")
         raise typer.Exit(2)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive.files import atomic_file
 from ingest.errors import IngestError
 
 # Files an OS or a scanner drops into folders; never archive material.
@@ -93,20 +94,14 @@ def keep_original(source: Path, data_dir: Path, sha256: str, extension: str) -> 
     if target.exists():
         return rel
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     digest = hashlib.sha256()
     try:
-        with source.open("rb") as src, tmp.open("wb") as dst:
+        with source.open("rb") as src, atomic_file(target) as dst:
             while chunk := src.read(1 << 20):
                 digest.update(chunk)
                 dst.write(chunk)
-            dst.flush()
-            os.fsync(dst.fileno())
-        if digest.hexdigest() != sha256:
-            raise IngestError("io_error", "the file changed while it was being read")
-        os.replace(tmp, target)
+            if digest.hexdigest() != sha256:
+                raise IngestError("io_error", "the file changed while it was being read")
     except OSError as exc:
         raise IngestError("io_error", f"cannot keep the original: {exc}") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
     return rel

@@ -29,13 +29,15 @@ from archive.domain import (
     Outcome,
     PageRecord,
 )
+from archive.failures import Failure
 from archive.settings import Settings
 from archive.store import Store
 from ingest import intake
-from ingest.errors import FailureInfo, IngestError
+from ingest.errors import IngestError
 from ingest.extract.extractor import ExtractOptions, extract
 from ingest.scans import ScanLimits, inspect
 from ingest.worker import PageDone, PageTask, init_worker, process_page
+from ocr import EngineFactory, EngineSpec
 
 log = structlog.get_logger(__name__)
 INTAKE_CHUNK = 500
@@ -65,9 +67,7 @@ class _Silent:
 @dataclass(frozen=True)
 class IngestOptions:
     workers: int
-    engine: str
-    lang: str
-    ocr_timeout_s: float
+    engine: EngineFactory
     limits: ScanLimits
     max_file_bytes: int
     commit_every_s: float
@@ -79,9 +79,7 @@ class IngestOptions:
     ) -> IngestOptions:
         return cls(
             workers=workers or s.workers,
-            engine=engine or s.engine,
-            lang=s.ocr_lang,
-            ocr_timeout_s=s.ocr_timeout_s,
+            engine=EngineSpec(engine or s.engine, s.ocr_lang, s.ocr_timeout_s),
             limits=ScanLimits(s.pdf_dpi, s.max_pages, s.max_page_pixels),
             max_file_bytes=s.max_file_bytes,
             commit_every_s=s.commit_every_s,
@@ -99,7 +97,7 @@ class _Planned:
     original_rel: Path
     page_count: int
     pages: dict[int, PageRecord] = field(default_factory=dict)
-    failure: FailureInfo | None = None
+    failure: Failure | None = None
 
 
 @dataclass
@@ -126,7 +124,7 @@ def _extract(pages: list[PageRecord], source: str, options: ExtractOptions) -> l
         return []
 
 
-def _failed(c: intake.Candidate, info: FailureInfo, sha: str | None = None) -> FileResult:
+def _failed(c: intake.Candidate, info: Failure, sha: str | None = None) -> FileResult:
     return FileResult(
         str(c.path),
         c.source_name,
@@ -175,7 +173,7 @@ class IngestRun:
                 {
                     "paths": [str(p) for p in paths],
                     "workers": self.options.workers,
-                    "engine": self.options.engine,
+                    "engine": self.options.engine.name,
                 }
             )
         self.names = names or {}
@@ -220,10 +218,7 @@ class IngestRun:
         ]
         self._finish(
             report,
-            [
-                _failed(intake.Candidate(p, p.name), FailureInfo("not_found", str(p)))
-                for p in missing
-            ],
+            [_failed(intake.Candidate(p, p.name), Failure("not_found", str(p))) for p in missing],
             record=True,
         )
         planned: list[_Planned] = []
@@ -236,7 +231,7 @@ class IngestRun:
                 try:
                     prints.append((c, intake.fingerprint(c.path, self.options.max_file_bytes)))
                 except IngestError as exc:
-                    results.append(_failed(c, exc.info))
+                    results.append(_failed(c, exc.failure))
             known = self.store.documents_by_sha(fp.sha256 for _, fp in prints)
             for c, fp in prints:
                 if fp.sha256 in known:
@@ -251,7 +246,7 @@ class IngestRun:
                         planned.append(self._plan(len(planned), c, fp))
                         claimed[fp.sha256] = c.source_name
                     except IngestError as exc:
-                        results.append(_failed(c, exc.info, fp.sha256))
+                        results.append(_failed(c, exc.failure, fp.sha256))
             self._finish(report, results, record=True)
         return planned
 
@@ -278,8 +273,6 @@ class IngestRun:
                     data_dir=self.data_dir,
                     limits=self.options.limits,
                     engine=self.options.engine,
-                    lang=self.options.lang,
-                    timeout_s=self.options.ocr_timeout_s,
                 )
 
     def _pool(self) -> ProcessPoolExecutor:
@@ -331,7 +324,7 @@ class IngestRun:
                         log.exception(
                             "ingest.page_error", path=str(task.original), page=task.number
                         )
-                        failure = FailureInfo("internal_error", repr(exc), task.number)
+                        failure = Failure("internal_error", repr(exc), task.number)
                         page = PageDone(task.file_key, task.number, None, failure, 0.0, 0.0)
                     self._page_finished(by_key[task.file_key], page, report, ready)
                 if crashed:
@@ -361,7 +354,7 @@ class IngestRun:
         for task in lost:
             plan = by_key[task.file_key]
             if task.attempt >= 1:
-                self._fail(plan, FailureInfo("worker_crashed", "", task.number), report)
+                self._fail(plan, Failure("worker_crashed", "", task.number), report)
             elif plan.failure is None:
                 retries.append(replace(task, attempt=task.attempt + 1))
 
@@ -399,7 +392,7 @@ class IngestRun:
             ready.append((doc, FileResult(str(c.path), c.source_name, Outcome.OK, plan.sha256)))
             plan.pages = {}  # the document owns them now
 
-    def _fail(self, plan: _Planned, info: FailureInfo, report: IngestReport) -> None:
+    def _fail(self, plan: _Planned, info: Failure, report: IngestReport) -> None:
         if plan.failure is None:
             plan.failure = info
             plan.pages = {}

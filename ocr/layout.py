@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ocr.engine import join_words
 from ocr.types import Box, Line, Recognition, Word
+from ocr.words import line_of, reading_order, rows_from_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,33 +61,8 @@ def find_cells(rules: np.ndarray, dpi: int) -> tuple[Cell, ...]:
     return tuple(sorted(cells, key=lambda c: (c.row, c.col)))
 
 
-def rows_from_words(words: list[Word]) -> list[list[Word]]:
-    """Words into rows top to bottom (a word joins a row when it overlaps the row's height by
-    half), left to right within a row."""
-    rows: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: (w.box.y0 + w.box.y1) / 2):
-        if rows:
-            top = min(w.box.y0 for w in rows[-1])
-            bottom = max(w.box.y1 for w in rows[-1])
-            overlap = min(bottom, word.box.y1) - max(top, word.box.y0)
-            if overlap >= 0.5 * min(word.box.height, bottom - top):
-                rows[-1].append(word)
-                continue
-        rows.append([word])
-    for row in rows:
-        row.sort(key=lambda w: w.box.x0)
-    return rows
-
-
-def line_of(words: list[Word], cell: int | None = None) -> Line:
-    box = words[0].box
-    for w in words[1:]:
-        box = box.union(w.box)
-    confidence = float(np.mean([w.confidence for w in words]))
-    return Line(join_words([w.text for w in words]), box, confidence, tuple(words), cell)
-
-
-def _cell_of(word: Word, cells: tuple[Cell, ...]) -> int | None:
+def cell_of(word: Word, cells: tuple[Cell, ...]) -> int | None:
+    """The index of the cell the word's centre falls in, if any."""
     cx, cy = (word.box.x0 + word.box.x1) / 2, (word.box.y0 + word.box.y1) / 2
     for i, cell in enumerate(cells):
         b = cell.box
@@ -96,31 +71,32 @@ def _cell_of(word: Word, cells: tuple[Cell, ...]) -> int | None:
     return None
 
 
-def arrange(recognition: Recognition, cells: tuple[Cell, ...]) -> Recognition:
-    """The engine's words in reading order: one line per table cell, in grid order, and rows of
-    free text around the tables, everything sorted top to bottom."""
-    if not cells:
-        return recognition
-    words = [word for line in recognition.lines for word in line.words]
-    return arrange_words(recognition.engine, words, cells)
-
-
-def arrange_words(engine: str, words: list[Word], cells: tuple[Cell, ...]) -> Recognition:
+def split_by_cell(
+    words: list[Word], cells: tuple[Cell, ...]
+) -> tuple[dict[int, list[Word]], list[Word]]:
+    """Words by the cell they fall in, each cell's in reading order; and the words outside
+    every cell, in the order given."""
     in_cell: dict[int, list[Word]] = {}
     free: list[Word] = []
     for word in words:
-        index = _cell_of(word, cells)
+        index = cell_of(word, cells)
         if index is None:
             free.append(word)
         else:
             in_cell.setdefault(index, []).append(word)
+    return {index: reading_order(found) for index, found in in_cell.items()}, free
+
+
+def arrange(engine: str, words: list[Word], cells: tuple[Cell, ...]) -> Recognition:
+    """Words in reading order: one line per table cell, in grid order, and rows of free text
+    around the tables, everything sorted top to bottom."""
+    in_cell, free = split_by_cell(words, cells)
     # Blocks to sort: each grid row of cells, each row of free text; keyed by their top.
     grid_rows: dict[int, tuple[int, list[Line]]] = {}
     for index in sorted(in_cell, key=lambda i: (cells[i].row, cells[i].col)):
         cell = cells[index]
-        words = [w for row in rows_from_words(in_cell[index]) for w in row]
         _, lines = grid_rows.setdefault(cell.row, (cell.box.y0, []))
-        lines.append(line_of(words, index))
+        lines.append(line_of(in_cell[index], index))
     blocks = list(grid_rows.values())
     for row in rows_from_words(free):
         blocks.append((min(w.box.y0 for w in row), [line_of(row)]))

@@ -1,32 +1,20 @@
 """Page preprocessing: pure functions from a scan to an upright, straight, clean image.
 
 Every step records what it chose (StepRecord) and the composed transform maps processed
-coordinates back to the original scan.
+coordinates back to the original scan. Which way up the page stands is left to the engine
+(ocr.orientation): preprocessing only narrows it down to the turns its line direction allows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
 from ocr import geometry
 from ocr.geometry import Affine
-from ocr.tesseract import OsdResult
-from ocr.types import Recognition, StepRecord
-
-
-class Reader(Protocol):
-    """What orientation needs from an engine: its OSD guess, and how well it reads a strip."""
-
-    @property
-    def reads_binary(self) -> bool: ...
-
-    def detect_flip(self, image: np.ndarray) -> OsdResult | None: ...
-
-    def recognize(self, image: np.ndarray) -> Recognition: ...
+from ocr.types import StepRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +34,37 @@ class Preprocessed:
     image: np.ndarray  # uint8, single channel, black text on white
     shaded: np.ndarray  # the same page in shades of gray, cleaned just as ``image``
     rules: np.ndarray  # the table rules erased from ``image``: 255 where one was, same frame
+    from_original: Affine  # original scan (x, y) -> processed (x, y)
     to_original: Affine  # processed (x, y) -> original scan (x, y)
     original_size: tuple[int, int]  # (width, height) of the scan
-    rotation: int  # how the scan was turned, clockwise from upright: 0, 90, 180 or 270
+    turns: int  # clockwise quarter-turns applied to the scan so far
     skew_deg: float  # skew measured after the quarter-turn (CCW degrees); turned back by as much
     steps: tuple[StepRecord, ...]
+    # The further clockwise quarter-turns that may make the page upright, given which way its
+    # lines run, and the pair among them its lines lean towards (ocr.orientation decides).
+    turn_candidates: tuple[int, ...] = (0, 1, 2, 3)
+    turn_axis: tuple[int, int] = (0, 2)
+
+    @property
+    def rotation(self) -> int:
+        """How the scan was turned, clockwise from upright: 0, 90, 180 or 270."""
+        return (4 - self.turns) % 4 * 90
+
+    def turned(self, turns_cw: int, record: StepRecord) -> Preprocessed:
+        """The page turned a further ``turns_cw`` quarter-turns, with ``record`` appended."""
+        if turns_cw % 4 == 0:
+            return replace(self, steps=(*self.steps, record))
+        image, forward = _turn(self.image, turns_cw, self.from_original)
+        return replace(
+            self,
+            image=image,
+            shaded=rotate_quarter(self.shaded, turns_cw),
+            rules=rotate_quarter(self.rules, turns_cw),
+            from_original=forward,
+            to_original=np.linalg.inv(forward),
+            turns=self.turns + turns_cw,
+            steps=(*self.steps, record),
+        )
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:
@@ -276,123 +290,33 @@ def remove_specks_and_blobs(binary: np.ndarray, dpi: int) -> tuple[np.ndarray, i
     return out, int(specks.sum()), int(blobs.sum())
 
 
-def text_bands(binary: np.ndarray, dpi: int, count: int = 3) -> list[slice]:
-    """Rows of the ``count`` full-width strips, about 0.6 inch high and not overlapping, with
-    the most ink: several witnesses, since one strip may be mostly what is left of a rule."""
-    ink_rows = np.count_nonzero(binary == 0, axis=1).astype(np.float64)
-    window = min(len(ink_rows), max(16, int(0.6 * dpi)))
-    sums = np.convolve(ink_rows, np.ones(window), "valid")
-    bands = []
-    for _ in range(count):
-        top = int(np.argmax(sums))
-        if sums[top] <= 0:
-            break
-        bands.append(slice(top, top + window))
-        sums[max(0, top - window + 1) : top + window] = -1.0
-    return bands
-
-
-def reading_score(reader: Reader, images: list[np.ndarray]) -> float:
-    """Mean confidence per character read over the strips; text upside down reads as
-    low-confidence junk or not at all.
-
-    Only words shaped like upright writing count (no taller than twice their width): PP-OCR
-    turns tall text boxes to read them, so a sideways page would read well in its strips."""
-    words = [
-        w
-        for image in images
-        for line in reader.recognize(image).lines
-        for w in line.words
-        if w.box.height <= 2 * w.box.width
-    ]
-    chars = sum(len(w.text) for w in words)
-    return sum(w.confidence * len(w.text) for w in words) / max(chars, 8)
-
-
-def decide_turn(
-    binary: np.ndarray,
-    shaded: np.ndarray,
-    candidates: tuple[int, ...],
-    reader: Reader,
-    options: PreprocessOptions,
-    axis: tuple[int, int] = (0, 2),
-) -> tuple[int, StepRecord]:
-    """Clockwise quarter-turns (among ``candidates``) that make the page upright.
-
-    Evidence in order: a strong OSD answer; the engine reading a text band each way up (from
-    the page it reads best, ``binary`` or ``shaded``), when one way is clearly better, or
-    clearly better along ``axis``, the way the lines lean to run; a moderate OSD answer; else
-    no turn at all.
-    """
-    osd = reader.detect_flip(binary)
-    osd_turn = -1 if osd is None else (osd.rotate // 90) % 4
-    osd_conf = 0.0 if osd is None else osd.confidence
-    params: dict[str, float | int | str | bool] = {
-        "osd_rotate": -1 if osd is None else osd.rotate,
-        "osd_confidence": round(osd_conf, 2),
-    }
-
-    def decided(turn: int, by: str) -> tuple[int, StepRecord]:
-        return turn, StepRecord("orientation", {**params, "by": by, "turn": turn})
-
-    # OSD's 90/270 answers are not used: the line direction has already settled sideways
-    # pages, and OSD is the weaker judge of that on sparse forms.
-    osd_usable = osd_turn in (0, 2) and osd_turn in candidates
-    if osd_usable and osd_conf >= options.strong_osd_confidence:
-        return decided(osd_turn, "osd")
-    # The densest strips, and for sideways candidates the densest strips across the page; two
-    # more quarter-turns read the same strips upside down.
-    page = binary if reader.reads_binary else shaded
-    bands = {0: [page[rows] for rows in text_bands(binary, options.dpi)]}
-    if 1 in candidates:
-        across = rotate_quarter(page, 1)
-        bands[1] = [across[rows] for rows in text_bands(rotate_quarter(binary, 1), options.dpi)]
-    scores = {
-        k: reading_score(reader, [rotate_quarter(b, k - k % 2) for b in bands[k % 2]])
-        for k in candidates
-    }
-    params.update({f"read_{k * 90}": round(v, 3) for k, v in scores.items()})
-    ranked = sorted(scores, key=lambda k: scores[k], reverse=True)
-    margin = options.min_reading_margin
-    if scores[ranked[0]] - scores[ranked[1]] >= margin:
-        return decided(ranked[0], "reading")
-    # PP-OCR reads short sideways pieces nearly as well as upright lines. When the best two
-    # lie on different axes, the way the lines run (too weak a vote to decide alone) picks the
-    # axis, and reading decides which way up along it.
-    along = [k for k in ranked if k in axis]
-    if (
-        len(along) == 2
-        and scores[along[0]] - scores[along[1]] >= margin
-        and scores[along[0]] >= scores[ranked[0]] - margin
-    ):
-        return decided(along[0], "reading+lines")
-    if osd_usable and osd_conf >= options.min_osd_confidence:
-        return decided(osd_turn, "osd")
-    return decided(0, "none")
-
-
-def preprocess(
-    image: np.ndarray,
-    options: PreprocessOptions | None = None,
-    reader: Reader | None = None,
-) -> Preprocessed:
-    """Scan (RGB or gray uint8) -> upright, deskewed, cleaned single-channel image."""
-    options = options or PreprocessOptions()
-    steps: list[StepRecord] = []
-    original_h, original_w = image.shape[:2]
-    gray = to_gray(image)
-    steps.append(StepRecord("gray", {"channel": "red" if image.ndim == 3 else "gray"}))
-    forward: Affine = geometry.identity()  # original -> current
-
+def _crop_border(gray: np.ndarray, steps: list[StepRecord]) -> tuple[np.ndarray, Affine]:
+    """The scanner's dark edges cut off, and the bed around a skewed page painted as paper;
+    with the original-to-current transform."""
+    h, w = gray.shape
+    forward: Affine = geometry.identity()
     x0, y0, x1, y1 = dark_border_box(gray)
-    if (x0, y0, x1, y1) != (0, 0, original_w, original_h):
+    if (x0, y0, x1, y1) != (0, 0, w, h):
         gray = gray[y0:y1, x0:x1]
-        forward = geometry.translation(-x0, -y0) @ forward
+        forward = geometry.translation(-x0, -y0)
     steps.append(StepRecord("border_crop", {"x0": x0, "y0": y0, "x1": x1, "y1": y1}))
     # Painted before deskew: turned with the page, the bed's corners would no longer touch the
     # image edge, and would stay dark enough to drag Otsu's threshold below faint text.
-    gray = paint_scanner_bed(gray)
+    return paint_scanner_bed(gray), forward
 
+
+@dataclass(frozen=True, slots=True)
+class _Lean:
+    """Which way the text lines run, and how far they are turned from it."""
+
+    sideways: bool  # the lines run down the page: it was scanned turned a quarter
+    upright_or_flipped: bool  # the lines clearly run across the page
+    along_rows: int
+    along_columns: int
+    skew: float
+
+
+def _lean(gray: np.ndarray, options: PreprocessOptions, steps: list[StepRecord]) -> _Lean:
     ink, text_ink = _ink_masks(gray)
     along_rows, along_columns = line_direction_votes(text_ink)
     sideways = along_columns < along_rows * 0.8
@@ -414,30 +338,42 @@ def preprocess(
         across, across_sharpness = estimate_skew(rotate_quarter(ink, 1), options.max_skew_deg)
         if across_sharpness > sharpness:
             skew = across
-    if sideways:
-        gray, forward = _turn(gray, 1, forward)
+    return _Lean(sideways, upright_or_flipped, along_rows, along_columns, skew)
 
-    if abs(skew) >= 0.05:
+
+def _straighten(
+    gray: np.ndarray, forward: Affine, lean: _Lean, steps: list[StepRecord]
+) -> tuple[np.ndarray, Affine]:
+    """A sideways page turned a quarter, then the skew turned back."""
+    if lean.sideways:
+        gray, forward = _turn(gray, 1, forward)
+    if abs(lean.skew) >= 0.05:
         h, w = gray.shape
-        matrix, size = geometry.rotation_about_centre(-skew, w, h)
+        matrix, size = geometry.rotation_about_centre(-lean.skew, w, h)
         gray = rotate_deg(gray, matrix, size)
         forward = matrix @ forward
-    steps.append(StepRecord("deskew", {"angle_deg": round(skew, 3)}))
+    steps.append(StepRecord("deskew", {"angle_deg": round(lean.skew, 3)}))
+    return gray, forward
 
-    flat = normalise_background(gray, options.dpi)
+
+def _clean(
+    gray: np.ndarray, dpi: int, steps: list[StepRecord]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(binary page, the same page clean in shades of gray, the rules taken off)."""
+    flat = normalise_background(gray, dpi)
     threshold, thresholded = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     # A quarter of the way from the ink threshold to white paper: pale rules stay unbroken,
     # while the paler strokes of a red seal (a ring whose sides look like short rules) do not
     # come in yet; halfway took them in.
     _, faint = cv2.threshold(flat, threshold + (255 - threshold) / 4, 255, cv2.THRESH_BINARY)
-    binary, rules = remove_rules(thresholded, options.dpi, faint)
+    binary, rules = remove_rules(thresholded, dpi, faint)
     steps.append(
         StepRecord(
             "binarize",
             {"otsu_threshold": float(threshold), "rule_pixels": int(np.count_nonzero(rules))},
         )
     )
-    binary, specks, blobs = remove_specks_and_blobs(binary, options.dpi)
+    binary, specks, blobs = remove_specks_and_blobs(binary, dpi)
     steps.append(StepRecord("clean", {"specks": specks, "blobs": blobs}))
     # The same clean page in shades of gray, for engines that read faint strokes better from
     # gray than from what survived the threshold: whatever the clean-up erased, painted paper.
@@ -445,26 +381,31 @@ def preprocess(
     # costs the glyphs their soft edges, and PP-OCR then misreads more than it gains.)
     erased = cv2.dilate(cv2.bitwise_xor(thresholded, binary), np.ones((3, 3), np.uint8))
     shaded = np.where(erased > 0, np.uint8(255), flat)
+    return binary, shaded, rules
 
-    turn = 0
-    if reader is not None:
-        # Judged on the clean page: no rules, specks or seals for the engine to misread.
-        candidates = (0, 2) if sideways or upright_or_flipped else (0, 1, 2, 3)
-        axis = (0, 2) if sideways or along_rows <= along_columns else (1, 3)
-        turn, record = decide_turn(binary, shaded, candidates, reader, options, axis)
-        steps.append(record)
-        if turn:
-            rules, shaded = rotate_quarter(rules, turn), rotate_quarter(shaded, turn)
-            binary, forward = _turn(binary, turn, forward)
 
-    applied = (1 if sideways else 0) + turn
+def preprocess(image: np.ndarray, options: PreprocessOptions | None = None) -> Preprocessed:
+    """Scan (RGB or gray uint8) -> straight, cleaned single-channel image, turned a quarter when
+    its lines run down the page; whether it is upside down is ocr.orientation's to decide."""
+    options = options or PreprocessOptions()
+    original_h, original_w = image.shape[:2]
+    gray = to_gray(image)
+    steps = [StepRecord("gray", {"channel": "red" if image.ndim == 3 else "gray"})]
+    gray, forward = _crop_border(gray, steps)
+    lean = _lean(gray, options, steps)
+    gray, forward = _straighten(gray, forward, lean, steps)
+    binary, shaded, rules = _clean(gray, options.dpi, steps)
+    settled = lean.sideways or lean.upright_or_flipped
     return Preprocessed(
         image=binary,
         shaded=shaded,
         rules=rules,
+        from_original=forward,
         to_original=np.linalg.inv(forward),
         original_size=(original_w, original_h),
-        rotation=(4 - applied) % 4 * 90,
-        skew_deg=skew,
+        turns=1 if lean.sideways else 0,
+        skew_deg=lean.skew,
         steps=tuple(steps),
+        turn_candidates=(0, 2) if settled else (0, 1, 2, 3),
+        turn_axis=(0, 2) if lean.sideways or lean.along_rows <= lean.along_columns else (1, 3),
     )

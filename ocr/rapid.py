@@ -8,18 +8,21 @@ the boxes into rows, not from the order the detector returns them in.
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 import cv2
 import numpy as np
 
-from ocr.engine import is_cjk
 from ocr.errors import EngineError, EngineUnavailable
-from ocr.layout import line_of, rows_from_words
-from ocr.tesseract import OsdResult
-from ocr.types import Box, Recognition, Word
+from ocr.types import Box, Orientation, Recognition, Word
+from ocr.words import is_cjk, line_of, rows_from_words
+
+# The models inside the wheel that the engine loads (no use_cls: no angle classifier).
+_MODELS = ("ch_PP-OCRv4_det_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx")
 
 
 @lru_cache(maxsize=1)
@@ -124,6 +127,16 @@ class RapidOcrEngine:
             )
         return Recognition(self.name, tuple(line_of(row) for row in rows_from_words(words)))
 
-    def detect_flip(self, image: np.ndarray) -> OsdResult | None:
+    def guess_orientation(self, image: np.ndarray) -> Orientation | None:
         """PP-OCR has no page-level orientation guess; reading both ways up decides."""
         return None
+
+    def check_available(self) -> str | None:
+        """Looked up without loading anything: the ingest process itself never reads a page,
+        and would hold the models for nothing."""
+        for module in ("rapidocr_onnxruntime", "onnxruntime"):
+            if importlib.util.find_spec(module) is None:
+                return f"PP-OCR 不可用：未安装 {module}"
+        models = resources.files("rapidocr_onnxruntime").joinpath("models")
+        missing = [m for m in _MODELS if not models.joinpath(m).is_file()]
+        return f"PP-OCR 缺少模型文件：{', '.join(missing)}" if missing else None

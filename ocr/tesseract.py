@@ -1,4 +1,5 @@
-"""The one place that runs tesseract; its failures become ocr.errors with its message kept."""
+"""The tesseract engine, and the one place that runs tesseract: its failures become
+ocr.errors with its message kept."""
 
 from __future__ import annotations
 
@@ -14,12 +15,8 @@ import numpy as np
 import pytesseract
 
 from ocr.errors import EngineError, EngineTimeout, EngineUnavailable
-
-
-@dataclass(frozen=True, slots=True)
-class OsdResult:
-    rotate: int  # clockwise degrees that make the page upright: 0, 90, 180 or 270
-    confidence: float  # tesseract's orientation confidence (unbounded, >2 is fairly sure)
+from ocr.types import Box, Line, Orientation, Recognition, Word
+from ocr.words import line_of
 
 
 @contextmanager
@@ -77,7 +74,7 @@ _ROTATE_RE = re.compile(r"Rotate:\s*(\d+)")
 _CONF_RE = re.compile(r"Orientation confidence:\s*([\d.]+)")
 
 
-def detect_orientation(image: np.ndarray, *, timeout_s: float) -> OsdResult | None:
+def detect_orientation(image: np.ndarray, *, timeout_s: float) -> Orientation | None:
     """Tesseract's orientation guess, or None when the page has too little text to judge."""
     try:
         with _translated_errors("orientation detection"), _as_file(image) as path:
@@ -91,7 +88,7 @@ def detect_orientation(image: np.ndarray, *, timeout_s: float) -> OsdResult | No
     conf = _CONF_RE.search(report)
     if rotate is None or conf is None:
         raise EngineError("tesseract orientation report not understood", report)
-    return OsdResult(rotate=int(rotate.group(1)) % 360, confidence=float(conf.group(1)))
+    return Orientation(rotate=int(rotate.group(1)) % 360, confidence=float(conf.group(1)))
 
 
 def check_available(lang: str) -> str | None:
@@ -102,3 +99,39 @@ def check_available(lang: str) -> str | None:
         return f"tesseract 不可用：{exc}"
     missing = [part for part in [*lang.split("+"), "osd"] if part not in installed]
     return f"tesseract 缺少语言数据：{', '.join(missing)}" if missing else None
+
+
+def lines_from_tesseract_data(data: dict[str, list[Any]]) -> tuple[Line, ...]:
+    """Group tesseract's word rows into lines (block, paragraph, line) in its reading order."""
+    grouped: dict[tuple[int, int, int], list[Word]] = {}
+    for i, raw in enumerate(data["text"]):
+        text = str(raw).strip()
+        conf = float(data["conf"][i])
+        if not text or conf < 0:
+            continue
+        left, top = int(data["left"][i]), int(data["top"][i])
+        box = Box(left, top, left + int(data["width"][i]), top + int(data["height"][i]))
+        key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+        grouped.setdefault(key, []).append(Word(text, box, conf / 100.0))
+    return tuple(line_of(words) for words in grouped.values())
+
+
+@dataclass(frozen=True, slots=True)
+class TesseractEngine:
+    lang: str = (
+        "chi_sim"  # its Latin and digits suffice; adding eng turns blurred CJK into Latin noise
+    )
+    psm: int = 6  # one uniform block: keeps a form's label and value on one line, row by row
+    timeout_s: float = 180.0
+    name: str = "tesseract"
+    reads_binary: bool = True  # its own Otsu on a page with yellowed corners does worse
+
+    def recognize(self, image: np.ndarray) -> Recognition:
+        data = image_to_data(image, lang=self.lang, psm=self.psm, timeout_s=self.timeout_s)
+        return Recognition(engine=self.name, lines=lines_from_tesseract_data(data))
+
+    def guess_orientation(self, image: np.ndarray) -> Orientation | None:
+        return detect_orientation(image, timeout_s=self.timeout_s)
+
+    def check_available(self) -> str | None:
+        return check_available(self.lang)

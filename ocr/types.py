@@ -70,6 +70,17 @@ class Recognition:
 
 
 @dataclass(frozen=True, slots=True)
+class Orientation:
+    """An engine's guess at how a page must be turned to stand upright, with how sure it is.
+
+    The confidence is on the scale of tesseract's OSD (unbounded, above 2 fairly sure), the one
+    engine that guesses; engines that cannot guess return no Orientation at all."""
+
+    rotate: int  # clockwise degrees that make the page upright: 0, 90, 180 or 270
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
 class StepRecord:
     """One preprocessing step and the parameters it chose, kept for audit and tuning."""
 

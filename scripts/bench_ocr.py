@@ -30,10 +30,10 @@ from archive.domain import MediaType
 from archive.filetype import sniff
 from ingest.scans import ScanLimits, load_page
 from ingest.worker import init_worker
-from ocr.engine import ENGINES, lines_from_tesseract_data, make_engine
+from ocr.engines import ENGINES, make_engine
 from ocr.pipeline import read_page
 from ocr.preprocess import PreprocessOptions, to_gray
-from ocr.tesseract import image_to_data
+from ocr.tesseract import image_to_data, lines_from_tesseract_data
 from scripts.ocr_metrics import calibration, cer, cer_order_free, char_correctness, normalise
 from scripts.samplegen.generate import generate
 
@@ -76,27 +76,26 @@ def _evaluate_variant(job: PageJob, image: np.ndarray, variant: str) -> Outcome:
     start = time.perf_counter()
     if variant == BASELINE:
         data = image_to_data(to_gray(image), lang="chi_sim", psm=3, timeout_s=300)
-        text = "\n".join(line.text for line in lines_from_tesseract_data(data, "tesseract"))
+        text = "\n".join(line.text for line in lines_from_tesseract_data(data))
         seconds = time.perf_counter() - start
         return Outcome(
             variant, job, cer(job.truth_text, text), cer_order_free(job.truth_text, text), seconds
         )
     reading = read_page(image, make_engine(variant), PreprocessOptions(dpi=job.dpi))
     seconds = time.perf_counter() - start
-    text = reading.recognition.text
-    words = [w for line in reading.recognition.lines for w in line.words]
+    text = reading.text
+    words = [w for line in reading.lines for w in line.words]
     confidences = [w.confidence for w in words for _ in normalise(w.text)]
     correct = char_correctness(job.truth_text, "".join(w.text for w in words))
     aligned = len(confidences) == len(correct)
-    pre = reading.preprocessed
     return Outcome(
         variant,
         job,
         cer(job.truth_text, text),
         cer_order_free(job.truth_text, text),
         seconds,
-        rotation_ok=pre.rotation == 90 * job.quarter_turns % 360,
-        skew_error=abs(pre.skew_deg - job.skew_deg),
+        rotation_ok=reading.rotation == 90 * job.quarter_turns % 360,
+        skew_error=abs(reading.skew_deg - job.skew_deg),
         confidences=confidences if aligned else [],
         correct=correct if aligned else [],
     )

@@ -24,12 +24,12 @@ def test_fingerprint_refuses_empty_and_oversized(tmp_path: Path) -> None:
     empty.write_bytes(b"")
     with pytest.raises(IngestError) as exc:
         fingerprint(empty, 100)
-    assert exc.value.info.code == "empty_file"
+    assert exc.value.failure.code == "empty_file"
     big = tmp_path / "b.pdf"
     big.write_bytes(b"x" * 101)
     with pytest.raises(IngestError) as exc:
         fingerprint(big, 100)
-    assert exc.value.info.code == "too_large"
+    assert exc.value.failure.code == "too_large"
     assert "文件超过允许的大小" in str(exc.value)
 
 
@@ -51,5 +51,5 @@ def test_a_file_that_changed_after_fingerprint_is_not_stored(tmp_path: Path) -> 
     src.write_bytes(b"two")
     with pytest.raises(IngestError) as exc:
         keep_original(src, tmp_path / "data", fp.sha256, "pdf")
-    assert exc.value.info.code == "io_error"
+    assert exc.value.failure.code == "io_error"
     assert not list((tmp_path / "data").rglob("*.pdf"))

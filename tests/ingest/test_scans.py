@@ -26,7 +26,7 @@ def _code(path: Path, limits: ScanLimits = LIMITS) -> str:
         for number in range(1, info.pages + 1):
             load_page(path, media, number, limits)
     except IngestError as exc:
-        return exc.info.code
+        return exc.failure.code
     return "ok"
 
 

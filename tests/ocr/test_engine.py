@@ -7,8 +7,9 @@ import pytest
 from PIL import Image, ImageDraw
 
 from ocr import EngineTimeout, EngineUnavailable
-from ocr.engine import TesseractEngine, join_words, lines_from_tesseract_data, make_engine
-from ocr.tesseract import check_available
+from ocr.engines import make_engine
+from ocr.tesseract import TesseractEngine, check_available, lines_from_tesseract_data
+from ocr.words import join_words
 from scripts.samplegen.render import font
 
 
@@ -35,7 +36,7 @@ def test_lines_keep_tesseract_grouping_and_skip_empty_words() -> None:
         "par_num": [1, 1, 1, 1],
         "line_num": [1, 1, 1, 2],
     }
-    lines = lines_from_tesseract_data(data, "tesseract")
+    lines = lines_from_tesseract_data(data)
     assert [line.text for line in lines] == ["姓名", "张"]
     assert lines[0].box.as_list() == [0, 0, 38, 20]
     assert lines[0].confidence == pytest.approx(0.85)
@@ -58,6 +59,7 @@ def test_missing_language_becomes_engine_unavailable() -> None:
         TesseractEngine(lang="xyz_nolang").recognize(_line_image("测试"))
     assert check_available("xyz_nolang") is not None
     assert check_available("chi_sim") is None
+    assert TesseractEngine(lang="xyz_nolang").check_available() is not None
 
 
 def test_unknown_engine_name_is_refused() -> None:

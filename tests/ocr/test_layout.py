@@ -10,17 +10,13 @@ import numpy as np
 
 from archive.filetype import sniff
 from ingest.scans import ScanLimits, load_page
-from ocr.engine import make_engine
-from ocr.layout import Cell, arrange, find_cells, line_of, rows_from_words
-from ocr.pipeline import (
-    confirm_digits,
-    missed_lines,
-    read_missed_lines,
-    read_page,
-    second_look,
-)
+from ocr.engines import make_engine
+from ocr.layout import Cell, arrange, find_cells
+from ocr.pipeline import read_page
 from ocr.preprocess import PreprocessOptions
+from ocr.refine import PageState, confirm_digits, missed_lines, read_missed_lines, second_look
 from ocr.types import Box, Line, Recognition, Word
+from ocr.words import line_of, rows_from_words
 from scripts.ocr_metrics import normalise
 from scripts.samplegen.generate import generate
 
@@ -92,7 +88,8 @@ def test_arrange_reads_cells_row_by_row_label_before_value_and_free_text_around(
         Line("登记表", Box(200, 20, 290, 50), 0.9, (_word("登记表", 200, 20),)),
         Line("备注", Box(60, 300, 120, 330), 0.9, (_word("备注", 60, 300),)),
     ]
-    arranged = arrange(Recognition("test", tuple(engine_lines)), cells)
+    words = [w for line in engine_lines for w in line.words]
+    arranged = arrange("test", words, cells)
     assert [(line.text, line.cell) for line in arranged.lines] == [
         ("登记表", None),
         ("姓名", 0),
@@ -112,10 +109,21 @@ def test_generated_forms_read_cell_by_cell(tmp_path: Path) -> None:
     )
     reading = read_page(image, make_engine("rapidocr"), PreprocessOptions(dpi=DPI))
     wanted = [normalise(i["text"]) for i in truth["items"] if i["role"] in ("label", "value")]
-    read = [normalise(line.text) for line in reading.recognition.lines if line.cell is not None]
+    read = [normalise(line.text) for line in reading.lines if line.cell is not None]
     assert len(reading.cells) == len(wanted)
     matched = sum(1 for a, b in zip(wanted, read, strict=False) if a == b)
     assert matched >= 0.9 * len(wanted), str(list(zip(wanted, read, strict=False)))
+
+
+def _state(
+    binary: np.ndarray, cells: tuple[Cell, ...], words: list[Word], page: np.ndarray | None = None
+) -> PageState:
+    return PageState(binary if page is None else page, binary, cells, DPI, tuple(words))
+
+
+def _lines(state: PageState) -> tuple[Line, ...]:
+    """The page's lines in reading order, as the pipeline arranges them after the passes."""
+    return arrange("x", list(state.words), state.cells).lines
 
 
 class _CropOnlyReader:
@@ -130,7 +138,10 @@ class _CropOnlyReader:
             return Recognition(self.name, ())
         return Recognition(self.name, (line_of([Word("无", Box(20, 10, 40, 30), 0.9)]),))
 
-    def detect_flip(self, image: np.ndarray) -> None:
+    def guess_orientation(self, image: np.ndarray) -> None:
+        return None
+
+    def check_available(self) -> None:
         return None
 
 
@@ -140,9 +151,8 @@ def test_a_cell_with_ink_but_no_text_is_read_again_on_its_own() -> None:
     # A glyph in the second cell only, where the reader finds it in the cell's crop.
     binary[100 + inset - pad + 10 : 100 + inset - pad + 30, 262:282] = 0
     cells = (Cell(Box(50, 100, 250, 160), 0, 0), Cell(Box(250, 100, 600, 160), 0, 1))
-    empty = Recognition("crop-only", ())
-    read = second_look(binary, binary, cells, empty, _CropOnlyReader(), DPI)
-    [line] = read.lines
+    read = second_look(_state(binary, cells, []), _CropOnlyReader())
+    [line] = _lines(read)
     assert line.text == "无" and line.cell == 1
     assert line.box == Box(
         250 + inset - pad + 20,
@@ -157,14 +167,11 @@ def test_a_cell_read_unsure_is_read_again_and_the_surer_reading_stands() -> None
     cells = (Cell(Box(50, 100, 250, 160), 0, 0), Cell(Box(250, 100, 600, 160), 0, 1))
     unsure = Word("天", Box(300, 110, 320, 130), 0.4)
     sure = Word("性别", Box(60, 110, 100, 130), 0.95)
-    read = arrange(Recognition("crop-only", (line_of([sure]), line_of([unsure]))), cells)
-    again = second_look(binary, binary, cells, read, _CropOnlyReader(), DPI)
-    assert [(line.text, line.cell) for line in again.lines] == [("性别", 0), ("无", 1)]
+    again = second_look(_state(binary, cells, [sure, unsure]), _CropOnlyReader())
+    assert [(line.text, line.cell) for line in _lines(again)] == [("性别", 0), ("无", 1)]
     # A re-reading no surer than the first leaves the first in place.
-    doubtful = arrange(
-        Recognition("crop-only", (line_of([replace(unsure, confidence=0.95)]),)), cells
-    )
-    kept = second_look(binary, binary, cells, doubtful, _CropOnlyReader(), DPI, unsure_below=0.99)
+    doubtful = _state(binary, cells, [replace(unsure, confidence=0.95)])
+    kept = second_look(doubtful, _CropOnlyReader(), unsure_below=0.99)
     assert kept == doubtful
 
 
@@ -186,7 +193,10 @@ class _FixedReader:
     def recognize(self, image: np.ndarray) -> Recognition:
         return Recognition(self.name, (line_of(self.words),))
 
-    def detect_flip(self, image: np.ndarray) -> None:
+    def guess_orientation(self, image: np.ndarray) -> None:
+        return None
+
+    def check_available(self) -> None:
         return None
 
 
@@ -197,15 +207,13 @@ def test_a_reading_that_leaves_ink_unread_yields_to_one_that_reads_it_all() -> N
     cells = (Cell(Box(50, 100, 250, 160), 0, 0), Cell(Box(250, 100, 600, 160), 0, 1))
     first, second = Box(300, 120, 320, 140), Box(400, 120, 420, 140)
     # The page reading saw only the second glyph, surely; read alone, the cell gives both.
-    part = arrange(Recognition("fixed", (line_of([Word("月", second, 0.99)]),)), cells)
+    part = _state(binary, cells, [Word("月", second, 0.99)])
     both = _FixedReader([Word("三", first, 0.85), Word("月", second, 0.85)])
-    again = second_look(binary, binary, cells, part, both, DPI)
-    assert [line.text for line in again.lines] == ["三月"]
+    again = second_look(part, both)
+    assert [line.text for line in _lines(again)] == ["三月"]
     # A surer reading that drops a glyph the first one read does not replace it.
-    unsure = arrange(
-        Recognition("fixed", (line_of([Word("三", first, 0.6), Word("月", second, 0.9)]),)), cells
-    )
-    kept = second_look(binary, binary, cells, unsure, _FixedReader([Word("月", second, 0.99)]), DPI)
+    unsure = _state(binary, cells, [Word("三", first, 0.6), Word("月", second, 0.9)])
+    kept = second_look(unsure, _FixedReader([Word("月", second, 0.99)]))
     assert kept == unsure
 
 
@@ -230,10 +238,10 @@ def test_a_cell_is_read_again_from_the_binary_page_too() -> None:
     grey[110:150, 290:430] = np.minimum(grey[110:150, 290:430], 200)  # the seal's ring
     cells = (Cell(Box(50, 100, 250, 160), 0, 0), Cell(Box(250, 100, 600, 160), 0, 1))
     first, second = Box(300, 120, 320, 140), Box(400, 120, 420, 140)
-    part = arrange(Recognition("fixed", (line_of([Word("月", second, 0.99)]),)), cells)
+    part = _state(binary, cells, [Word("月", second, 0.99)], page=grey)
     reader = _SealBlindReader([Word("三", first, 0.85), Word("月", second, 0.85)])
-    again = second_look(grey, binary, cells, part, reader, DPI)
-    assert [line.text for line in again.lines] == ["三月"]
+    again = second_look(part, reader)
+    assert [line.text for line in _lines(again)] == ["三月"]
 
 
 class _NarrowOnlyReader:
@@ -250,7 +258,10 @@ class _NarrowOnlyReader:
         box = Box(w // 2 - 10, h // 2 - 10, w // 2 + 10, h // 2 + 10)
         return Recognition(self.name, (line_of([Word("女", box, 0.99)]),))
 
-    def detect_flip(self, image: np.ndarray) -> None:
+    def guess_orientation(self, image: np.ndarray) -> None:
+        return None
+
+    def check_available(self) -> None:
         return None
 
 
@@ -258,8 +269,8 @@ def test_a_lone_glyph_the_cell_reading_misses_is_read_from_its_ink_cut_tight() -
     binary = np.full((600, 800), 255, np.uint8)
     binary[120:140, 300:320] = 0
     cells = (Cell(Box(250, 100, 600, 160), 0, 0),)
-    read = second_look(binary, binary, cells, Recognition("x", ()), _NarrowOnlyReader(), DPI)
-    [line] = read.lines
+    read = second_look(_state(binary, cells, []), _NarrowOnlyReader())
+    [line] = _lines(read)
     assert line.text == "女" and line.cell == 0 and line.box == Box(300, 120, 320, 140)
 
 
@@ -273,9 +284,8 @@ def test_text_outside_any_cell_that_no_word_covers_is_found_and_read() -> None:
     cells = (Cell(Box(250, 100, 600, 160), 0, 0),)
     read = [Word("男", Box(100, 500, 118, 520), 0.99)]
     assert missed_lines(binary, cells, read, DPI) == [Box(300, 400, 414, 420)]
-    page = arrange(Recognition("crop-only", (line_of(read),)), cells)
-    found = read_missed_lines(binary, binary, cells, page, _CropOnlyReader(), DPI)
-    assert [(line.text, line.cell) for line in found.lines] == [("无", None), ("男", None)]
+    found = read_missed_lines(_state(binary, cells, read), _CropOnlyReader())
+    assert [(line.text, line.cell) for line in _lines(found)] == [("无", None), ("男", None)]
 
 
 class _SpeckReader:
@@ -293,7 +303,10 @@ class _SpeckReader:
         text = Word("部队", Box(pad + 20, pad - 5, pad + 100, pad + 15), 0.99)
         return Recognition(self.name, (line_of([speck, text]),))
 
-    def detect_flip(self, image: np.ndarray) -> None:
+    def guess_orientation(self, image: np.ndarray) -> None:
+        return None
+
+    def check_available(self) -> None:
         return None
 
 
@@ -303,11 +316,9 @@ def test_specks_beside_a_value_are_not_read_into_it() -> None:
     binary[125:131, 300:306] = 0  # specks on either side of it
     binary[125:131, 420:426] = 0
     cells = (Cell(Box(250, 100, 600, 160), 0, 0),)
-    read = arrange(
-        Recognition("x", (line_of([Word("部队", Box(320, 120, 400, 140), 0.95)]),)), cells
-    )
-    again = second_look(binary, binary, cells, read, _SpeckReader(), DPI)
-    assert [line.text for line in again.lines] == ["部队"]
+    read = _state(binary, cells, [Word("部队", Box(320, 120, 400, 140), 0.95)])
+    again = second_look(read, _SpeckReader())
+    assert [line.text for line in _lines(again)] == ["部队"]
 
 
 def test_digits_two_readings_disagree_on_lose_their_confidence() -> None:
@@ -315,11 +326,11 @@ def test_digits_two_readings_disagree_on_lose_their_confidence() -> None:
     cells = (Cell(Box(50, 100, 250, 160), 0, 0), Cell(Box(250, 100, 600, 160), 0, 1))
     date = Word("1976.01", Box(300, 120, 370, 140), 1.0)
     label = Word("入伍时间", Box(60, 120, 140, 140), 1.0)
-    read = arrange(Recognition("fixed", (line_of([label]), line_of([date]))), cells)
-    again = confirm_digits(page, cells, read, _FixedReader([replace(date, text="1976.04")]), DPI)
-    assert [(line.text, line.confidence) for line in again.lines] == [
+    read = _state(page, cells, [label, date])
+    again = confirm_digits(read, _FixedReader([replace(date, text="1976.04")]))
+    assert [(line.text, line.confidence) for line in _lines(again)] == [
         ("入伍时间", 1.0),
         ("1976.01", 0.5),
     ]
     # Read the same way twice, the digits keep the confidence they had.
-    assert confirm_digits(page, cells, read, _FixedReader([date]), DPI) == read
+    assert confirm_digits(read, _FixedReader([date])) == read

@@ -8,8 +8,8 @@ import cv2
 import numpy as np
 import pytest
 
-from ocr.engine import TesseractEngine
 from ocr.geometry import map_box
+from ocr.orientation import orient
 from ocr.preprocess import (
     PreprocessOptions,
     dark_border_box,
@@ -18,6 +18,7 @@ from ocr.preprocess import (
     remove_rules,
     remove_specks_and_blobs,
 )
+from ocr.tesseract import TesseractEngine
 from ocr.types import Box
 from scripts.samplegen.people import make_veteran
 from scripts.samplegen.render import render_approval, render_register_form
@@ -149,7 +150,8 @@ def test_orientation_with_the_engine_names_how_the_scan_was_turned(turns: int, k
         else render_register_form(v, rng, 150, ("song", "hei"), False)
     )
     scan = np.ascontiguousarray(np.rot90(np.asarray(page.image.convert("RGB")), k=-turns))
-    result = preprocess(scan, PreprocessOptions(dpi=150), reader=TesseractEngine())
+    options = PreprocessOptions(dpi=150)
+    result = orient(preprocess(scan, options), TesseractEngine(), options)
     assert result.rotation == 90 * turns
     assert [s.name for s in result.steps][-1] == "orientation"
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from ocr.engine import make_engine
+from ocr.engines import make_engine
+from ocr.orientation import orient
 from ocr.preprocess import PreprocessOptions, preprocess
 from ocr.rapid import RapidOcrEngine, split_reading
 from ocr.types import Box
@@ -60,5 +61,10 @@ def test_an_upside_down_page_is_turned_by_reading_it_both_ways() -> None:
     ):
         draw.text((80, 60 + i * 150), text, font=font("hei", 60), fill=0)
     scan = np.ascontiguousarray(np.rot90(np.asarray(image), 2))
-    result = preprocess(scan, PreprocessOptions(dpi=150), reader=RapidOcrEngine())
+    options = PreprocessOptions(dpi=150)
+    result = orient(preprocess(scan, options), RapidOcrEngine(), options)
     assert result.rotation == 180
+
+
+def test_pp_ocr_says_it_can_run_without_loading_its_models() -> None:
+    assert RapidOcrEngine().check_available() is None
