@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.search.model import IndexDocument, SearchBackend, SearchQuery
-from archive.search.text import CONFUSION_GROUPS
 from archive.store import Store
+from archive.text import CONFUSABLE_CHARACTERS
 from scripts.samplegen.people import format_date, make_veteran
 
-CJK_GROUPS = [g for g in CONFUSION_GROUPS if all("\u4e00" <= ch <= "\u9fff" for ch in g)]
+CJK_GROUPS = CONFUSABLE_CHARACTERS
 SWAP = {ch: [o for o in g if o != ch] for g in CJK_GROUPS for ch in g}
 
 

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from archive.search import text
+from archive import text
+from archive.search import tokens
 
 FACETS = ("discharge_type", "enlistment_year", "unit")
 # Field values every backend keeps beside the tokens, to filter, facet and show.
@@ -53,12 +54,12 @@ class IndexDocument:
         skeleton = plain(text.skeleton(name))
         page_text = "".join(plain(p) for p in self.pages)
         return {
-            "name_tokens": sorted({name, *text.bigrams(name)} - {""}),
-            "skeleton_tokens": sorted({skeleton, *text.bigrams(skeleton)} - {""}),
-            "pinyin_tokens": text.pinyin_tokens(name),
-            "unit_tokens": sorted({unit, *text.bigrams(unit)} - {""}),
-            "id_tokens": text.id_tokens(self.value("id_number")),
-            "text_tokens": sorted(set(text.bigrams(page_text))),
+            "name_tokens": sorted({name, *tokens.bigrams(name)} - {""}),
+            "skeleton_tokens": sorted({skeleton, *tokens.bigrams(skeleton)} - {""}),
+            "pinyin_tokens": tokens.pinyin_tokens(name),
+            "unit_tokens": sorted({unit, *tokens.bigrams(unit)} - {""}),
+            "id_tokens": tokens.id_tokens(self.value("id_number")),
+            "text_tokens": sorted(set(tokens.bigrams(page_text))),
         }
 
 

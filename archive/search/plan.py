@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archive.search import text
+from archive import text
+from archive.search import tokens
 from archive.search.model import SearchQuery
 
 
@@ -36,11 +37,11 @@ def _name_clause(name: str) -> Clause:
     folded = text.letters_and_digits(name)
     alternatives = [
         Alternative("name_tokens", (folded,), 8.0),  # the whole name
-        Alternative("name_tokens", tuple(text.bigrams(folded)), 4.0),  # any two in a row
+        Alternative("name_tokens", tuple(tokens.bigrams(folded)), 4.0),  # any two in a row
         # As OCR may have read it, or the person typed it: 任克已 finds 任克己.
-        Alternative("skeleton_tokens", tuple(text.bigrams(text.skeleton(folded))), 2.0),
+        Alternative("skeleton_tokens", tuple(tokens.bigrams(text.skeleton(folded))), 2.0),
     ]
-    letters = text.pinyin_query(name)
+    letters = text.pinyin_letters(name)
     if letters:
         alternatives = [Alternative("pinyin_tokens", (letters,), 1.0)]
     return Clause("name", tuple(a for a in alternatives if a.tokens))
@@ -54,7 +55,7 @@ def _unit_clause(unit: str) -> Clause:
             a
             for a in (
                 Alternative("unit_tokens", (folded,), 4.0),
-                Alternative("unit_tokens", tuple(text.bigrams(folded)), 2.0),
+                Alternative("unit_tokens", tuple(tokens.bigrams(folded)), 2.0),
             )
             if a.tokens
         ),
@@ -78,7 +79,7 @@ def _any_clause(q: str) -> Clause:
         *_unit_clause(q).alternatives,
         *_id_clause(q).alternatives,
     ]
-    grams = tuple(text.bigrams(q))
+    grams = tuple(tokens.bigrams(q))
     if grams:
         alternatives.append(Alternative("text_tokens", grams, 1.0))
     return Clause("q", tuple(alternatives))

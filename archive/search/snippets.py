@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archive.search import text
+from archive import text
 from archive.search.model import Highlight
 
 CONTEXT = 18  # characters either side of the match
@@ -18,7 +18,7 @@ def highlights(pages: list[str], query: str, limit: int = 3) -> list[Highlight]:
     for number, page in enumerate(pages, start=1):
         flat = "".join(page.split())
         # Character by character, so positions in the folded text are positions in the page.
-        folded = "".join(text.fold(ch)[:1] or " " for ch in flat)
+        folded = "".join(text.fold_lower(ch)[:1] or " " for ch in flat)
         for probe in (needle, needle[:2]):
             at = folded.find(probe)
             if at >= 0:

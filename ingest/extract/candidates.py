@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from archive.domain import PageRecord, WordRecord
-from ingest.extract.normalize import fold
+from archive.text import fold
 from ingest.extract.spec import SEPARATORS, FieldSpec
 
 _SEPARATOR_CHARS = set(SEPARATORS.strip("[]"))

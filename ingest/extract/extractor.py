@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from archive.domain import FIELD_KEYS, Alternative, Evidence, ExtractedField, PageRecord
+from archive.text import DIGIT_LOOKALIKES, fold
 from ingest.extract import idcard
 from ingest.extract.candidates import Candidate, page_candidates
-from ingest.extract.normalize import fold, parse_date
+from ingest.extract.normalize import parse_date
 from ingest.extract.spec import FieldSpec, default_specs
 from ingest.extract.values import Normalised, normalise
 
@@ -307,7 +308,7 @@ def _repair_unit_code(fields: dict[str, _Field]) -> None:
         if len(diffs) == 1:
             i = diffs[0]
             read, digit = f.value[i], good[i]
-            if read in idcard.CONFUSIONS.get(digit, ""):
+            if read in DIGIT_LOOKALIKES.get(digit, ""):
                 f.repair = f"“{read}”改为“{digit}”：与第{other.candidate.page}页的读法相符"
                 f.value = good
                 f.reasons = [r for r in f.reasons if "格式不符" not in r]

@@ -7,26 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from archive.idnumber import check_char
-from ingest.extract.normalize import fold
+from archive.text import DIGIT_LOOKALIKES, fold
 
-# What OCR reads in place of each ID character that cannot be in an ID: the letters and signs
-# that look like it. A letter shows where the error is, and the check digit then picks the one
-# digit it stood for. A digit misread as another digit could be at any of 18 places, and some
-# other single change passes the check as often as the true one does: such a digit is only
-# changed where something else shows its place (see ``repair``).
-CONFUSIONS: dict[str, str] = {
-    "0": "ODQUoD",
-    "1": "lI|iJ",
-    "2": "Zz",
-    "3": "B",
-    "4": "A",
-    "5": "Ss",
-    "6": "Gb",
-    "7": "T",
-    "8": "B",
-    "9": "gq",
-    "X": "K乂×",
-}
+# A letter read in an ID number (archive.text.DIGIT_LOOKALIKES) shows where the error is, and
+# the check digit then picks the one digit it stood for. A digit misread as another digit could
+# be at any of 18 places, and some other single change passes the check as often as the true
+# one does: such a digit is only changed where something else shows its place (see ``repair``).
 
 
 # The first two digits name the province (GB/T 2260); 81-83: Hong Kong, Macao and Taiwan.
@@ -85,7 +71,7 @@ def _changes(number: str, born: str | None) -> list[tuple[int, str]]:
     changes = []
     for i, ch in enumerate(number):
         allowed = "0123456789X" if i == 17 else "0123456789"
-        changes += [(i, c) for c, looks in CONFUSIONS.items() if ch in looks and c in allowed]
+        changes += [(i, c) for c, looks in DIGIT_LOOKALIKES.items() if ch in looks and c in allowed]
     if number[:2].isdigit() and number[:2] not in PROVINCES:
         changes += [(i, c) for i in (0, 1) for c in "0123456789" if c != number[i]]
     if born:

@@ -1,11 +1,12 @@
-"""Text normalisers: width folding and the date forms seen on veterans' papers, to ISO."""
+"""The date forms seen on veterans' papers, to ISO."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
+
+from archive.text import fold
 
 # 〇 as OCR reads it too: a circle, a letter O or Q, a zero; and a year in Chinese numerals
 # read partly as digits ("200七" for 二〇〇七) is the same year.
@@ -14,11 +15,6 @@ _CN_DIGITS = (
     | dict.fromkeys("零○OoQ", 0)
     | {str(i): i for i in range(10)}
 )
-
-
-def fold(text: str) -> str:
-    """Full-width letters, digits and punctuation to half-width (NFKC), whitespace removed."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if not ch.isspace())
 
 
 @dataclass(frozen=True, slots=True)

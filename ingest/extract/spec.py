@@ -10,7 +10,7 @@ from importlib import resources
 from typing import Literal
 
 from archive.domain import FIELD_KEYS
-from ingest.extract.normalize import fold
+from archive.text import fold
 
 Kind = Literal["text", "name", "gender", "date", "id", "unit", "place", "choice", "list"]
 KINDS = ("text", "name", "gender", "date", "id", "unit", "place", "choice", "list")

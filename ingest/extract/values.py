@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
 
+from archive.text import fold
 from ingest.extract import idcard, places
-from ingest.extract.normalize import ParsedDate, fold, parse_date
+from ingest.extract.normalize import ParsedDate, parse_date
 from ingest.extract.spec import FieldSpec
 
 _CJK = r"[\u4e00-\u9fff]"

@@ -7,6 +7,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
+from archive.text import DIGIT_LOOKALIKES
 from ingest.extract import idcard
 
 VALID = "34012319470518365X"
@@ -54,7 +55,7 @@ def test_a_letter_misread_for_a_digit_is_repaired_to_the_one_valid_reading(
     number: str, position: int
 ) -> None:
     digit = number[position]
-    lookalike = idcard.CONFUSIONS[digit][0]
+    lookalike = DIGIT_LOOKALIKES[digit][0]
     misread = number[:position] + lookalike + number[position + 1 :]
     [repaired] = idcard.repair(misread)
     assert repaired.value == number

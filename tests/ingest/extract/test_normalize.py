@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest.extract.normalize import fold, parse_date
+from archive.text import fold
+from ingest.extract.normalize import parse_date
 from scripts.samplegen.people import format_date, truth_date
 
 

@@ -28,10 +28,10 @@ from selenium.webdriver.support.ui import WebDriverWait
 from archive.domain import Role
 from archive.search.backends import make_backend
 from archive.search.feed import drain
-from archive.search.text import CONFUSION_GROUPS
 from archive.settings import Settings
 from archive.store import Store
 from archive.store.keys import KeyStore
+from archive.text import CONFUSABLE_CHARACTERS
 from ingest.pipeline import IngestOptions, IngestRun
 from scripts.samplegen.generate import SampleFile
 from tests.archive.test_cli import ARCHIVE
@@ -39,7 +39,9 @@ from tests.conftest import TEST_DPI
 from tests.search_api.test_server import _free_port
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "browser"
-SWAP = {ch: other for group in CONFUSION_GROUPS for ch in group for other in group if other != ch}
+SWAP = {
+    ch: other for group in CONFUSABLE_CHARACTERS for ch in group for other in group if other != ch
+}
 
 
 def _misread(name: str) -> str:

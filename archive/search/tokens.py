@@ -1,0 +1,29 @@
+"""The tokens every backend indexes and queries alike: CJK bigrams, pinyin syllables, and the
+ways an ID number is looked up (archive.text does the folding)."""
+
+from __future__ import annotations
+
+from archive.text import letters_and_digits, pinyin
+
+
+def bigrams(text: str) -> list[str]:
+    """Every two consecutive letters or digits of the folded text; a single one stands alone."""
+    t = letters_and_digits(text)
+    if len(t) < 2:
+        return [t] if t else []
+    return [t[i : i + 2] for i in range(len(t) - 1)]
+
+
+def pinyin_tokens(name: str) -> list[str]:
+    """What a name is found by in pinyin: each syllable, and all of them run together."""
+    syllables = pinyin(name)
+    return sorted({*syllables, "".join(syllables)}) if syllables else []
+
+
+def id_tokens(number: str) -> list[str]:
+    """The whole ID number and its last 4, 5 and 6 characters (as t4…, t5…, t6…): how people
+    look one up. Letters and digits only, so every backend keeps each one a single token."""
+    n = letters_and_digits(number)
+    if not n:
+        return []
+    return sorted({n, *(f"t{k}{n[-k:]}" for k in (4, 5, 6) if len(n) > k)})

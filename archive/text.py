@@ -1,0 +1,113 @@
+"""Text normalisation, one module for extraction and search: width folding, the characters
+OCR reads for one another, toneless pinyin, and ISO dates. Computed in Python only, so every
+search backend is fed the same tokens and extraction reads a value the way search finds it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from functools import lru_cache
+
+# Characters OCR mistakes for one another, and people for OCR: search folds each group to its
+# first character, so either spelling finds the other.
+CONFUSABLE_CHARACTERS = (
+    "己已巳",
+    "未末",
+    "士土",
+    "人入八",
+    "日曰",
+    "戊戌戍",
+    "王玉主",
+    "大太犬",
+    "刀力",
+    "千干于",
+    "木本",
+    "田由甲申",
+    "贝见",
+    "白自",
+    "天夭",
+    "东车",
+    "兵乒",
+)
+# What OCR reads in place of a digit (or the X of an ID number): letters and signs that look
+# like it. ID repair tries the digit for each; search folds each to its digit. B is read for
+# both 8 and 3: listed under 8 first, search folds it to 8 (ID repair tries both).
+DIGIT_LOOKALIKES: dict[str, str] = {
+    "0": "ODQUoD",
+    "1": "lI|iJ",
+    "2": "Zz",
+    "8": "B",
+    "3": "B",
+    "4": "A",
+    "5": "Ss",
+    "6": "Gb",
+    "7": "T",
+    "9": "gq",
+    "X": "K乂×",
+}
+
+
+def _skeleton_table() -> dict[str, str]:
+    table = {ch: group[0] for group in CONFUSABLE_CHARACTERS for ch in group}
+    for digit, looks in DIGIT_LOOKALIKES.items():
+        for ch in looks:
+            table.setdefault(ch, digit)
+    return table
+
+
+_SKELETON = _skeleton_table()
+_ASCII_WORD = re.compile(r"[a-z]+")
+
+
+def fold(text: str) -> str:
+    """Full-width letters, digits and punctuation to half-width (NFKC), whitespace removed;
+    letter case kept (an ID number's X, a file number's letters)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if not ch.isspace())
+
+
+def fold_lower(text: str) -> str:
+    """``fold``, in lower case: how search compares text."""
+    return fold(text).lower()
+
+
+def skeleton(text: str) -> str:
+    """The text folded, every confusable character replaced by its group's first (a digit's
+    lookalike by the digit), in lower case."""
+    return "".join(_SKELETON.get(ch, ch) for ch in fold(text)).lower()
+
+
+def letters_and_digits(text: str) -> str:
+    """The text folded to lower case without punctuation or symbols, which no one searches by."""
+    return "".join(ch for ch in fold_lower(text) if unicodedata.category(ch)[0] in "LN")
+
+
+@lru_cache(maxsize=65536)
+def pinyin(name: str) -> tuple[str, ...]:
+    """Toneless syllables of a name (王伟 -> wang, wei); names read the common way."""
+    from pypinyin import Style, lazy_pinyin
+
+    return tuple(s for s in lazy_pinyin(fold_lower(name), style=Style.NORMAL, errors="ignore") if s)
+
+
+def pinyin_letters(text: str) -> str | None:
+    """The letters of text typed in pinyin ("wang wei", "Wang Wei", "wangwei") run together,
+    or None when the text is not pinyin."""
+    letters = re.sub(r"[\s'-]", "", fold_lower(text))
+    return letters if letters and _ASCII_WORD.fullmatch(letters) else None
+
+
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def is_iso_date(value: str, *, month_required: bool = True) -> bool:
+    """``yyyy-mm`` or ``yyyy-mm-dd`` (or ``yyyy`` alone, unless a month is required), naming a
+    real month and day."""
+    m = _ISO_DATE.match(value)
+    if m is None or (month_required and m.group(2) is None):
+        return False
+    try:
+        date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+    except ValueError:
+        return False
+    return True
