@@ -47,6 +47,20 @@ class Role(StrEnum):
     ADMIN = "admin"  # everything, and the audit log
 
 
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who asks: a person or a system, by the name of its key, in its role; and the request
+    it asks in (for the audit log to name)."""
+
+    name: str
+    role: Role
+    request_id: str = ""
+
+    @property
+    def sees_id_numbers(self) -> bool:
+        return self.role is not Role.STAFF
+
+
 class Outcome(StrEnum):
     OK = "ok"
     SKIPPED = "skipped"
@@ -163,3 +177,46 @@ class FileResult:
     document_id: int | None = None
     reason_code: str | None = None
     message: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UploadedFile:
+    path: str  # where the upload was stored, in the data dir
+    source_name: str  # the name as uploaded, folders included
+    refused: bool = False  # no scan inside: its outcome was recorded at once
+
+
+@dataclass(frozen=True, slots=True)
+class UploadJob:
+    """Files uploaded together, queued as one ingest job; stored as the job's arguments."""
+
+    files: tuple[UploadedFile, ...]  # in upload order
+    folder: str  # the upload's own folder, removed once its files are ingested
+    by: str  # the key that uploaded them
+
+    MARK = "uploads"  # the argument that makes a job an upload
+
+    def arguments(self) -> dict[str, object]:
+        return {
+            self.MARK: [
+                {"path": f.path, "source_name": f.source_name, "refused": f.refused}
+                for f in self.files
+            ],
+            "folder": self.folder,
+            "by": self.by,
+        }
+
+    @classmethod
+    def of(cls, arguments: dict[str, object]) -> UploadJob | None:
+        """The upload a job's arguments describe; None when the job is no upload."""
+        files = arguments.get(cls.MARK)
+        if not isinstance(files, list):
+            return None
+        return cls(
+            tuple(
+                UploadedFile(str(f["path"]), str(f["source_name"]), bool(f.get("refused")))
+                for f in files
+            ),
+            str(arguments.get("folder", "")),
+            str(arguments.get("by", "")),
+        )

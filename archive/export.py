@@ -11,15 +11,16 @@ from archive.store import Store
 
 
 def export_records(store: Store, with_text: bool) -> Iterator[dict[str, Any]]:
-    for doc in store.iter_documents(with_text=with_text, with_fields=True):
-        record: dict[str, Any] = {"source": doc["source_name"], "pages": doc["page_count"]}
+    for item in store.iter_documents(with_text=with_text, with_fields=True):
+        doc = item.document
+        record: dict[str, Any] = {"source": doc.source_name, "pages": doc.page_count}
         # Every key, null when not found (or not extracted yet), never absent.
         record.update(dict.fromkeys(FIELD_KEYS))
-        found = [f for f in doc["fields"] if f.value is not None]
+        found = [f for f in item.fields if f.value is not None]
         record.update({f.key: f.value for f in found})
         record["confidence"] = {f.key: f.confidence for f in found}
         if with_text:
-            record["page_text"] = doc["page_text"]
+            record["page_text"] = item.page_text
         yield record
 
 

@@ -97,7 +97,9 @@ def pinyin_letters(text: str) -> str | None:
     return letters if letters and _ASCII_WORD.fullmatch(letters) else None
 
 
-_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# yyyy, yyyy-mm or yyyy-mm-dd: how dates are stored, exported and asked for.
+ISO_DATE = r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?"
+_ISO_DATE = re.compile(f"^{ISO_DATE}$")
 
 
 def is_iso_date(value: str, *, month_required: bool = True) -> bool:

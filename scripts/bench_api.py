@@ -247,7 +247,7 @@ def bench(
     backend = "elasticsearch" if settings.es_url else "sqlite"
     filled = fill(settings, docs)
     store = Store.open(settings.resolved_database_url)
-    keys = KeyStore(store.engine)
+    keys = KeyStore(store)
     staff = keys.create(f"bench-staff-{backend}", Role.STAFF)[1]
     service = keys.create(f"bench-service-{backend}", Role.SERVICE)[1]
     store.close()

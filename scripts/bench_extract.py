@@ -149,8 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     store = Store.open(settings.resolved_database_url)
     found: dict[str, list[ExtractedField]] = {}
     start = time.perf_counter()
-    for doc in store.iter_documents():
-        found[doc["source_name"]] = extract(store.page_records(doc["id"]))
+    for item in store.iter_documents():
+        found[item.document.source_name] = extract(store.page_records(item.document.id))
     extract_seconds = time.perf_counter() - start
     store.close()
     print(

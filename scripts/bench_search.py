@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     store = Store.open(f"sqlite:///{work / 'bench.db'}")
     from archive.search.sqlite_backend import SqliteBackend
 
-    rows += bench(SqliteBackend(store.engine), docs, args.queries)
+    rows += bench(SqliteBackend(store), docs, args.queries)
     store.close()
     if args.es_url:
         from archive.search.es_backend import ElasticsearchBackend

@@ -12,11 +12,9 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from archive import __version__
-from archive.search.backends import make_backend
 from archive.settings import Settings
-from archive.store import Store
-from archive.store.audit import AuditLog
 from archive.store.keys import KeyStore
+from archive.usecases import Archive
 from search_api import errors
 from search_api.errors import ErrorBody
 from search_api.routes import admin, lookup, pages, persons, records, search, uploads
@@ -40,20 +38,15 @@ DESCRIPTION = """
 def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = Store.open(settings.resolved_database_url)
+        archive = Archive.open(settings)
         app.state.services = Services(
-            settings,
-            store,
-            make_backend(settings, store),
-            KeyStore(store.engine),
-            AuditLog(store.engine),
-            Sessions.in_dir(settings.data_dir),
+            settings, archive, KeyStore(archive.store), Sessions.in_dir(settings.data_dir)
         )
         # What start-up made lives as long as the process: out of the collector's sight, a
         # full collection no longer walks it in the middle of a request.
         gc.freeze()
         yield
-        store.close()
+        archive.close()
 
     app = FastAPI(
         title="vetarchive 档案接口",

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from archive.domain import Role
+from archive.domain import Actor, Role
 from archive.store.keys import ApiKey
 from search_api.errors import ApiError, request_id
 from search_api.services import Services, services
@@ -27,35 +26,25 @@ READERS = (Role.STAFF, Role.ARCHIVIST, Role.SERVICE, Role.ADMIN)
 ADMINS = (Role.ADMIN,)
 
 
-@dataclass(frozen=True, slots=True)
-class Caller:
-    key_name: str
-    role: Role
-    request_id: str
-
-    @property
-    def sees_id_numbers(self) -> bool:
-        return self.role is not Role.STAFF
+def require_csrf(svc: Services, cookie: str, sent: str) -> None:
+    """A cookie rides along with any request the browser makes, even one another site
+    triggers: a change made with one needs the page's CSRF token too."""
+    if not hmac.compare_digest(sent, svc.sessions.csrf(cookie)):
+        raise ApiError(403, "csrf", "页面已过期，请刷新后重试", "missing or wrong CSRF token")
 
 
 def _caller(
     request: Request,
     svc: Annotated[Services, Depends(services)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Caller:
+) -> Actor:
     """The key of the bearer header, or of the staff pages' session cookie."""
     if credentials is not None and credentials.scheme.lower() == "bearer":
         key = svc.keys.find(credentials.credentials)
     elif (cookie := request.cookies.get(COOKIE)) is not None:
         key = session_key(svc, cookie)
-        # A cookie rides along with any request the browser makes, even one another site
-        # triggers: a change needs the page's CSRF token too.
         if key is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
-            sent = request.headers.get(CSRF_HEADER, "")
-            if not hmac.compare_digest(sent, svc.sessions.csrf(cookie)):
-                raise ApiError(
-                    403, "csrf", "页面已过期，请刷新后重试", "missing or wrong CSRF token"
-                )
+            require_csrf(svc, cookie, request.headers.get(CSRF_HEADER, ""))
     else:
         raise ApiError(
             401,
@@ -69,7 +58,7 @@ def _caller(
         )
     if not key.active:
         raise ApiError(401, "key_revoked", "API 密钥已被吊销", "this API key has been revoked")
-    return Caller(key.name, key.role, request_id(request))
+    return Actor(key.name, key.role, request_id(request))
 
 
 def session_key(svc: Services, cookie: str) -> ApiKey | None:
@@ -77,10 +66,10 @@ def session_key(svc: Services, cookie: str) -> ApiKey | None:
     return svc.keys.get(key_id) if key_id is not None else None
 
 
-def allow(*roles: Role) -> Callable[..., Caller]:
+def allow(*roles: Role) -> Callable[..., Actor]:
     """A dependency that admits keys of these roles and refuses the rest with 403."""
 
-    def check(caller: Annotated[Caller, Depends(_caller)]) -> Caller:
+    def check(caller: Annotated[Actor, Depends(_caller)]) -> Actor:
         if caller.role not in roles:
             allowed = "、".join(r.value for r in roles)
             raise ApiError(

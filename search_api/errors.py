@@ -17,6 +17,8 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from archive.usecases import Conflict, Gone, Invalid, NotFound, Refused, Unavailable
+
 log = structlog.get_logger(__name__)
 REQUEST_ID_HEADER = "X-Request-ID"
 
@@ -38,8 +40,18 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.message_en = status, code, message, message_en
 
 
-def not_found(what_zh: str, what_en: str) -> ApiError:
-    return ApiError(404, "not_found", f"没有{what_zh}", f"no such {what_en}")
+# How each kind of refusal of a use case is answered.
+_REFUSED_STATUS: dict[type[Refused], int] = {
+    Invalid: 422,
+    NotFound: 404,
+    Conflict: 409,
+    Gone: 410,
+    Unavailable: 503,
+}
+
+
+def refused_status(exc: Refused) -> int:
+    return next((status for kind, status in _REFUSED_STATUS.items() if isinstance(exc, kind)), 400)
 
 
 # The standard statuses FastAPI and Starlette raise on their own, in both languages.
@@ -101,6 +113,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
         return error_response(request, exc.status, exc.code, exc.message, exc.message_en)
+
+    @app.exception_handler(Refused)
+    async def refused(request: Request, exc: Refused) -> JSONResponse:
+        return error_response(request, refused_status(exc), exc.code, exc.message, exc.message_en)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -14,4 +14,4 @@ def make_backend(settings: Settings, store: Store) -> SearchBackend:
         return ElasticsearchBackend(settings.es_url, alias=settings.es_alias)
     from archive.search.sqlite_backend import SqliteBackend
 
-    return SqliteBackend(store.engine)
+    return SqliteBackend(store)

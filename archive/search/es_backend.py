@@ -1,5 +1,5 @@
-"""Elasticsearch: the official client, writes and reads through an alias, mappings from
-index_mappings/, and a reindex that swaps the alias in one atomic call.
+"""Elasticsearch: the official client, writes and reads through an alias, mappings from the
+index_mappings package data, and a reindex that swaps the alias in one atomic call.
 
 Tokens and scores follow the same plan as the embedded backend: each alternative is a
 constant-score filter ("all these tokens") with its boost, so a document scores the sum of the
@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Iterator
-from pathlib import Path
+from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError, helpers
@@ -31,18 +32,22 @@ from archive.search.model import (
 from archive.search.plan import Plan, plan, upper_bound
 from archive.search.snippets import highlights
 
-MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "index_mappings"
 ALIAS = "vetarchive-records"
 ES_ERRORS = (es_exceptions.ApiError, es_exceptions.TransportError, helpers.BulkIndexError)
 
 
-def latest_mapping(directory: Path = MAPPINGS_DIR) -> tuple[int, dict[str, Any]]:
-    """(version, index body) of the newest records-vN.json."""
+def latest_mapping(
+    directory: Traversable | None = None,
+) -> tuple[int, dict[str, Any]]:
+    """(version, index body) of the newest records-vN.json (of the index_mappings package)."""
+    folder = directory or resources.files("index_mappings")
     versions = sorted(
-        (int(p.stem.removeprefix("records-v")), p) for p in directory.glob("records-v*.json")
+        (int(p.name.removeprefix("records-v").removesuffix(".json")), p)
+        for p in folder.iterdir()
+        if p.name.startswith("records-v") and p.name.endswith(".json")
     )
     if not versions:
-        raise SearchUnavailable(f"no records-v*.json in {directory}")
+        raise SearchUnavailable(f"no records-v*.json in {folder}")
     version, path = versions[-1]
     body = json.loads(path.read_text(encoding="utf-8"))
     return version, {k: v for k, v in body.items() if not k.startswith("_")}

@@ -14,12 +14,12 @@ log = structlog.get_logger(__name__)
 
 def index_documents(store: Store, document_ids: list[int] | None = None) -> Iterator[IndexDocument]:
     """Every stored document (or those named) with its current fields and page texts."""
-    for doc in store.iter_documents(with_text=True, with_fields=True, ids=document_ids):
+    for item in store.iter_documents(with_text=True, with_fields=True, ids=document_ids):
         yield IndexDocument(
-            document_id=doc["id"],
-            source=doc["source_name"],
-            fields={f.key: f.value for f in doc["fields"]},
-            pages=doc["page_text"],
+            document_id=item.document.id,
+            source=item.document.source_name,
+            fields={f.key: f.value for f in item.fields},
+            pages=item.page_text,
         )
 
 

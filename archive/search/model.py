@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -80,6 +80,27 @@ class SearchQuery:
     discharge_to: str = ""
     size: int = 20
     offset: int = 0
+
+    @classmethod
+    def of(cls, params: Mapping[str, str], size: int = 20, offset: int = 0) -> SearchQuery:
+        """The query from conditions named as the API names them (absent ones empty)."""
+        get = params.get
+        return cls(
+            q=get("q", ""),
+            name=get("name", ""),
+            unit=get("unit", ""),
+            id=get("id", ""),
+            discharge_type=get("discharge_type", ""),
+            enlistment_year=get("enlistment_year", ""),
+            birth_from=get("birth_from", ""),
+            birth_to=get("birth_to", ""),
+            enlistment_from=get("enlistment_from", ""),
+            enlistment_to=get("enlistment_to", ""),
+            discharge_from=get("discharge_from", ""),
+            discharge_to=get("discharge_to", ""),
+            size=size,
+            offset=offset,
+        )
 
     def is_empty(self) -> bool:
         return not any(

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, text
 
 from archive.search.model import (
     FACET_SIZE,
@@ -24,6 +24,7 @@ from archive.search.model import (
 )
 from archive.search.plan import Alternative, Plan, plan, upper_bound
 from archive.search.snippets import highlights
+from archive.store import Store
 
 LAYOUT_VERSION = 2
 TOKEN_COLUMNS = (
@@ -73,9 +74,9 @@ def _match_expression(alt: Alternative) -> str:
 class SqliteBackend:
     name = "sqlite"
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        with engine.begin() as conn:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        with store.begin() as conn:
             _create(conn)
 
     def _write(self, conn: Connection, docs: list[IndexDocument]) -> None:
@@ -129,16 +130,16 @@ class SqliteBackend:
 
     def upsert(self, docs: list[IndexDocument]) -> None:
         if docs:
-            with self.engine.begin() as conn:
+            with self.store.begin() as conn:
                 self._write(conn, docs)
 
     def delete(self, document_ids: list[int]) -> None:
-        with self.engine.begin() as conn:
+        with self.store.begin() as conn:
             self._remove(conn, document_ids)
 
     def rebuild(self, docs: Iterable[IndexDocument]) -> None:
         """One transaction: readers (WAL) see the old index until the new one commits."""
-        with self.engine.begin() as conn:
+        with self.store.begin() as conn:
             for table in ("search_docs", "search_blobs", "search_fts"):
                 conn.execute(text(f"DELETE FROM {table}"))
             batch: list[IndexDocument] = []
@@ -151,7 +152,7 @@ class SqliteBackend:
                 self._write(conn, batch)
 
     def count(self) -> int:
-        with self.engine.connect() as conn:
+        with self.store.connect() as conn:
             return int(conn.execute(text("SELECT count(*) FROM search_docs")).scalar_one())
 
     def health(self) -> str | None:
@@ -203,7 +204,7 @@ class SqliteBackend:
 
     def search(self, query: SearchQuery) -> SearchResult:
         matched, params = self._matched(plan(query))
-        with self.engine.begin() as conn:
+        with self.store.begin() as conn:
             # Matched once into a temporary table (this connection's own), then counted,
             # faceted and paged from there.
             conn.execute(

@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
+from archive.domain import Actor
 from archive.store import schema
+from archive.store.rows import utc
+from archive.store.store import Store
 
 
 @dataclass
@@ -35,29 +38,25 @@ class AuditLog:
     fsync), and each caller returns only once its entry is durable, so no answer leaves the
     server before its trace is on disk."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, store: Store) -> None:
+        self.store = store
         self._waiting: list[tuple[dict[str, Any], _Ticket]] = []
         self._wake = threading.Condition()
         self._writer: threading.Thread | None = None
 
-    def append(
-        self,
-        key_name: str,
-        role: str,
-        action: str,
-        query: dict[str, Any],
-        record_ids: list[int],
-        request_id: str,
+    def record(
+        self, actor: Actor, action: str, query: dict[str, Any], record_ids: list[int]
     ) -> None:
+        """Appends who did ``action`` asking ``query`` and was shown ``record_ids``; returns
+        once the entry is on disk."""
         row = {
             "at": datetime.now(UTC),
-            "key_name": key_name,
-            "role": role,
+            "key_name": actor.name,
+            "role": actor.role.value,
             "action": action,
             "query": query,
             "record_ids": record_ids,
-            "request_id": request_id,
+            "request_id": actor.request_id,
         }
         ticket = _Ticket()
         with self._wake:
@@ -89,7 +88,7 @@ class AuditLog:
                 ticket.done.set()
 
     def _insert(self, rows: list[dict[str, Any]]) -> None:
-        with self.engine.begin() as conn:
+        with self.store.begin() as conn:
             conn.execute(schema.audit_log.insert(), rows)
 
     def entries(
@@ -115,12 +114,12 @@ class AuditLog:
             chosen = chosen.where(t.c.at >= since)
         if until:
             chosen = chosen.where(t.c.at < until)
-        with self.engine.connect() as conn:
+        with self.store.connect() as conn:
             rows = conn.execute(chosen).all()
         return [
             AuditEntry(
                 r.id,
-                r.at.replace(tzinfo=UTC) if r.at.tzinfo is None else r.at,
+                utc(r.at),
                 r.key_name,
                 r.role,
                 r.action,

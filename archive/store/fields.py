@@ -18,6 +18,7 @@ from archive.domain import (
     WordRecord,
 )
 from archive.store import schema
+from archive.store.rows import CurrentValue
 
 
 def field_rows(
@@ -141,11 +142,11 @@ def page_record(row: Any) -> PageRecord:
 
 def evidence_values(
     conn: Connection, document_ids: list[int]
-) -> dict[int, dict[str, tuple[str | None, float, bool, Evidence | None]]]:
+) -> dict[int, dict[str, CurrentValue]]:
     """(value, confidence, needs_review, evidence) of every current field: what a lookup
     answers, read without the columns it does not show (reasons, alternatives)."""
     f = schema.fields
-    out: dict[int, dict[str, tuple[str | None, float, bool, Evidence | None]]] = {}
+    out: dict[int, dict[str, CurrentValue]] = {}
     for doc, key, value, confidence, review, page, bbox, raw in conn.execute(
         select(
             f.c.document_id,
@@ -159,8 +160,8 @@ def evidence_values(
         ).where(f.c.document_id.in_(document_ids))
     ):
         evidence = Evidence(page, list(bbox), raw or "") if page is not None else None
-        out.setdefault(doc, {})[key] = (value, confidence, bool(review), evidence)
+        out.setdefault(doc, {})[key] = CurrentValue(value, confidence, bool(review), evidence)
     for (doc, key), (value, _) in latest_corrections(conn, document_ids).items():
         if key in out.get(doc, {}):
-            out[doc][key] = (value, 1.0, False, out[doc][key][3])
+            out[doc][key] = CurrentValue(value, 1.0, False, out[doc][key].evidence)
     return out

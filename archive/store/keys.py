@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from archive.domain import Role
 from archive.store import schema
+from archive.store.rows import utc
+from archive.store.store import Store
 
 KEY_PREFIX = "vak_"
 
@@ -42,12 +44,13 @@ def hash_secret(secret: str) -> str:
 
 
 def _key(row: Any) -> ApiKey:
-    return ApiKey(row.id, row.name, Role(row.role), row.prefix, row.created_at, row.revoked_at)
+    revoked = utc(row.revoked_at) if row.revoked_at else None
+    return ApiKey(row.id, row.name, Role(row.role), row.prefix, utc(row.created_at), revoked)
 
 
 class KeyStore:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, store: Store) -> None:
+        self.store = store
 
     def create(self, name: str, role: Role) -> tuple[ApiKey, str]:
         """A new key and its secret; the secret exists nowhere else afterwards."""
@@ -56,7 +59,7 @@ class KeyStore:
             raise ApiKeyError("密钥需要名称")
         secret = KEY_PREFIX + secrets.token_urlsafe(32)
         try:
-            with self.engine.begin() as conn:
+            with self.store.begin() as conn:
                 result = conn.execute(
                     schema.api_keys.insert().values(
                         name=name,
@@ -74,21 +77,21 @@ class KeyStore:
         return made, secret
 
     def get(self, key_id: int) -> ApiKey | None:
-        with self.engine.connect() as conn:
+        with self.store.connect() as conn:
             row = conn.execute(
                 select(schema.api_keys).where(schema.api_keys.c.id == key_id)
             ).one_or_none()
         return _key(row) if row else None
 
     def list(self) -> list[ApiKey]:
-        with self.engine.connect() as conn:
+        with self.store.connect() as conn:
             rows = conn.execute(select(schema.api_keys).order_by(schema.api_keys.c.id)).all()
         return [_key(r) for r in rows]
 
     def revoke(self, name_or_id: str) -> ApiKey:
         column = schema.api_keys.c.id if name_or_id.isdigit() else schema.api_keys.c.name
         wanted: int | str = int(name_or_id) if name_or_id.isdigit() else name_or_id
-        with self.engine.begin() as conn:
+        with self.store.begin() as conn:
             row = conn.execute(select(schema.api_keys).where(column == wanted)).one_or_none()
             if row is None:
                 raise ApiKeyError(f"没有名称或编号为「{name_or_id}」的密钥")
@@ -104,7 +107,7 @@ class KeyStore:
 
     def find(self, secret: str) -> ApiKey | None:
         """The key with this secret, revoked or not; None when no key has it."""
-        with self.engine.connect() as conn:
+        with self.store.connect() as conn:
             row = conn.execute(
                 select(schema.api_keys).where(schema.api_keys.c.key_hash == hash_secret(secret))
             ).one_or_none()

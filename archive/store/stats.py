@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
 from archive.store import schema
+from archive.store.store import Store
 
 Period = Literal["day", "month"]
 
@@ -42,7 +43,7 @@ def _local(at: datetime, tz: ZoneInfo) -> datetime:
     return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(tz)
 
 
-def progress(engine: Engine, by: Period, tz: ZoneInfo) -> Progress:
+def progress(store: Store, by: Period, tz: ZoneInfo) -> Progress:
     """Every figure in total and per local day or month; a file counts in the period it was
     ingested, a review in the period of the person's latest action on that field."""
     width = 10 if by == "day" else 7
@@ -54,7 +55,7 @@ def progress(engine: Engine, by: Period, tz: ZoneInfo) -> Progress:
     period_of: dict[int, str] = {}
     id_numbers: dict[int, str | None] = {}
     latest: dict[tuple[int, str], tuple[str | None, str | None, datetime]] = {}
-    with engine.connect() as conn:
+    with store.connect() as conn:
         for doc in conn.execute(
             select(
                 schema.documents.c.id, schema.documents.c.created_at, schema.documents.c.page_count

@@ -5,17 +5,17 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, create_engine, event, func, select, update
+from sqlalchemy import Connection, Engine, create_engine, event, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from archive.domain import (
     DocumentRef,
-    Evidence,
     ExtractedField,
     FileResult,
     NewDocument,
@@ -24,6 +24,14 @@ from archive.domain import (
 )
 from archive.store import fields, schema
 from archive.store.migrations import migrate
+from archive.store.rows import (
+    Correction,
+    CurrentValue,
+    DocumentContents,
+    JobRecord,
+    StoredDocument,
+    StoredPage,
+)
 
 
 class StoreError(Exception):
@@ -71,8 +79,12 @@ def _insert_job(conn: Any, arguments: dict[str, Any], status: str, pid: int) -> 
 
 
 class Store:
+    """The one door to the database: its methods, and for the modules that keep their own
+    tables in it (keys, audit, stats, the embedded search index) a connection or a
+    transaction."""
+
     def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+        self._engine = engine
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -90,7 +102,27 @@ class Store:
         return cls(engine)
 
     def close(self) -> None:
-        self.engine.dispose()
+        self._engine.dispose()
+
+    @property
+    def dialect(self) -> str:
+        return self._engine.dialect.name
+
+    def connect(self) -> AbstractContextManager[Connection]:
+        """A connection to read with (SQLite in WAL mode: it never blocks the writer)."""
+        return self._engine.connect()
+
+    def begin(self) -> AbstractContextManager[Connection]:
+        """A connection in a transaction, committed when the block ends without an exception."""
+        return self._engine.begin()
+
+    def ping(self) -> None:
+        """Raises StoreError when the database does not answer."""
+        try:
+            with self._engine.connect() as conn:
+                conn.execute(select(1))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"the store does not answer: {exc}") from exc
 
     # --- jobs -----------------------------------------------------------------------------
 
@@ -98,7 +130,7 @@ class Store:
         """Opens a job row; runs left 'running' by a dead process on this host become
         'interrupted' so the record shows what a crash cut short."""
         host = socket.gethostname()
-        with self.engine.begin() as conn:
+        with self._engine.begin() as conn:
             stale = conn.execute(
                 select(schema.jobs.c.id, schema.jobs.c.pid).where(
                     schema.jobs.c.status == "running", schema.jobs.c.host == host
@@ -114,7 +146,7 @@ class Store:
             return _insert_job(conn, arguments, "running", os.getpid())
 
     def finish_job(self, job_id: int) -> None:
-        with self.engine.begin() as conn:
+        with self._engine.begin() as conn:
             counts: dict[str, int] = dict(
                 conn.execute(
                     select(schema.job_files.c.outcome, func.count())
@@ -136,19 +168,16 @@ class Store:
 
     def queue_job(self, arguments: dict[str, Any]) -> int:
         """A job for a worker to claim later (uploads through the API)."""
-        with self.engine.begin() as conn:
+        with self._engine.begin() as conn:
             return _insert_job(conn, arguments, "queued", 0)
 
-    def claim_queued_job(self) -> tuple[int, dict[str, Any]] | None:
+    def claim_queued_job(self) -> JobRecord | None:
         """The oldest queued job, now running in this process; None when none waits. Two
         workers never get the same job: the claim is a conditional update."""
         jobs = schema.jobs
-        with self.engine.begin() as conn:
+        with self._engine.begin() as conn:
             row = conn.execute(
-                select(jobs.c.id, jobs.c.arguments)
-                .where(jobs.c.status == "queued")
-                .order_by(jobs.c.id)
-                .limit(1)
+                select(jobs.c.id).where(jobs.c.status == "queued").order_by(jobs.c.id).limit(1)
             ).one_or_none()
             if row is None:
                 return None
@@ -157,13 +186,15 @@ class Store:
                 .where(jobs.c.id == row.id, jobs.c.status == "queued")
                 .values(status="running", pid=os.getpid(), host=socket.gethostname())
             )
-        return (int(row.id), dict(row.arguments)) if claimed.rowcount == 1 else None
+            if claimed.rowcount != 1:
+                return None
+            return JobRecord.of(conn.execute(select(jobs).where(jobs.c.id == row.id)).one())
 
     def requeue_unfinished(self, argument: str) -> list[int]:
         """Jobs with ``argument`` that a dead process on this host left running or
         interrupted, queued again; ingest is idempotent, so what they finished stays done."""
         host, jobs = socket.gethostname(), schema.jobs
-        with self.engine.begin() as conn:
+        with self._engine.begin() as conn:
             rows = conn.execute(
                 select(jobs.c.id, jobs.c.pid, jobs.c.status, jobs.c.arguments).where(
                     jobs.c.status.in_(["running", "interrupted"]), jobs.c.host == host
@@ -178,13 +209,13 @@ class Store:
                 conn.execute(update(jobs).where(jobs.c.id.in_(again)).values(status="queued"))
         return again
 
-    def job(self, job_id: int) -> dict[str, Any] | None:
-        with self.engine.connect() as conn:
+    def job(self, job_id: int) -> JobRecord | None:
+        with self._engine.connect() as conn:
             row = conn.execute(select(schema.jobs).where(schema.jobs.c.id == job_id)).one_or_none()
-            return dict(row._mapping) if row else None
+        return JobRecord.of(row) if row else None
 
     def job_files(self, job_id: int) -> list[FileResult]:
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             rows = conn.execute(
                 select(schema.job_files)
                 .where(schema.job_files.c.job_id == job_id)
@@ -207,7 +238,7 @@ class Store:
     def record_results(self, job_id: int, results: Iterable[FileResult]) -> None:
         rows = [self._job_file_row(job_id, r) for r in results]
         if rows:
-            with self.engine.begin() as conn:
+            with self._engine.begin() as conn:
                 conn.execute(schema.job_files.insert(), rows)
 
     @staticmethod
@@ -230,7 +261,7 @@ class Store:
     def documents_by_sha(self, shas: Iterable[str]) -> dict[str, DocumentRef]:
         wanted = list(set(shas))
         found: dict[str, DocumentRef] = {}
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             for start in range(0, len(wanted), 500):  # stay under SQLite's bound-parameter cap
                 chunk = wanted[start : start + 500]
                 for row in conn.execute(
@@ -253,7 +284,7 @@ class Store:
         """
         saved: list[FileResult] = []
         try:
-            with self.engine.begin() as conn:
+            with self._engine.begin() as conn:
                 existing = {
                     row.sha256: row.id
                     for row in conn.execute(
@@ -337,17 +368,17 @@ class Store:
         return doc_id
 
     def count_documents(self) -> int:
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             return int(
                 conn.execute(select(func.count()).select_from(schema.documents)).scalar_one()
             )
 
     def iter_documents(
         self, with_text: bool = False, with_fields: bool = False, ids: list[int] | None = None
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Iterator[DocumentContents]:
         """Documents (all, or those with ``ids``) in id order, with their page texts and current
         fields when asked; streamed, not loaded."""
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             last_id = 0
             while True:
                 chosen = select(schema.documents).where(schema.documents.c.id > last_id)
@@ -356,26 +387,28 @@ class Store:
                 batch = conn.execute(chosen.order_by(schema.documents.c.id).limit(200)).all()
                 if not batch:
                     return
-                texts: dict[int, list[str]] = {}
-                if with_text:
-                    for row in conn.execute(
-                        select(schema.pages.c.document_id, schema.pages.c.text)
-                        .where(schema.pages.c.document_id.in_([d.id for d in batch]))
-                        .order_by(schema.pages.c.document_id, schema.pages.c.number)
-                    ):
-                        texts.setdefault(row.document_id, []).append(row.text)
-                found = fields.current_fields(conn, [d.id for d in batch]) if with_fields else {}
+                batch_ids = [d.id for d in batch]
+                texts = self._page_texts(conn, batch_ids) if with_text else {}
+                found = fields.current_fields(conn, batch_ids) if with_fields else {}
                 for doc in batch:
-                    item = dict(doc._mapping)
-                    if with_text:
-                        item["page_text"] = texts.get(doc.id, [])
-                    if with_fields:
-                        item["fields"] = found.get(doc.id, [])
-                    yield item
+                    yield DocumentContents(
+                        StoredDocument.of(doc), texts.get(doc.id, []), found.get(doc.id, [])
+                    )
                 last_id = batch[-1].id
 
+    @staticmethod
+    def _page_texts(conn: Connection, document_ids: list[int]) -> dict[int, list[str]]:
+        texts: dict[int, list[str]] = {}
+        for row in conn.execute(
+            select(schema.pages.c.document_id, schema.pages.c.text)
+            .where(schema.pages.c.document_id.in_(document_ids))
+            .order_by(schema.pages.c.document_id, schema.pages.c.number)
+        ):
+            texts.setdefault(row.document_id, []).append(row.text)
+        return texts
+
     def _page_rows(self, document_id: int) -> list[Any]:
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             return list(
                 conn.execute(
                     select(schema.pages)
@@ -389,7 +422,7 @@ class Store:
         return [fields.page_record(r) for r in self._page_rows(document_id)]
 
     def document_ids(self) -> list[int]:
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             return [
                 int(i)
                 for i in conn.execute(
@@ -402,7 +435,7 @@ class Store:
         a person's corrections stay as they are."""
         now = _now()
         try:
-            with self.engine.begin() as conn:
+            with self._engine.begin() as conn:
                 for document_id, found in extracted.items():
                     fields.replace_fields(conn, document_id, found, now)
                     conn.execute(
@@ -419,16 +452,14 @@ class Store:
 
     def fields_of(self, document_ids: list[int]) -> dict[int, list[ExtractedField]]:
         found: dict[int, list[ExtractedField]] = {}
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             for start in range(0, len(document_ids), 500):
                 found |= fields.current_fields(conn, document_ids[start : start + 500])
         return found
 
-    def evidence_values(
-        self, document_ids: list[int]
-    ) -> dict[int, dict[str, tuple[str | None, float, bool, Evidence | None]]]:
-        found: dict[int, dict[str, tuple[str | None, float, bool, Evidence | None]]] = {}
-        with self.engine.connect() as conn:
+    def evidence_values(self, document_ids: list[int]) -> dict[int, dict[str, CurrentValue]]:
+        found: dict[int, dict[str, CurrentValue]] = {}
+        with self._engine.connect() as conn:
             for start in range(0, len(document_ids), 500):
                 found |= fields.evidence_values(conn, document_ids[start : start + 500])
         return found
@@ -440,7 +471,7 @@ class Store:
         machine: dict[int, str] = {}
         corrected: dict[int, str | None] = {}  # latest correction of the key, where there is one
         f, c = schema.fields, schema.field_corrections
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
                 read = dict(
@@ -488,14 +519,14 @@ class Store:
                 (f.c.document_id > document_id)
                 | ((f.c.document_id == document_id) & (f.c.id > at.scalar_subquery()))
             )
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             row = conn.execute(chosen).one_or_none()
         return (int(row.document_id), str(row.key)) if row else None
 
     def count_for_review(self) -> int:
         f, c = schema.fields, schema.field_corrections
         reviewed = select(c.c.id).where(c.c.document_id == f.c.document_id, c.c.key == f.c.key)
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             return int(
                 conn.execute(
                     select(func.count())
@@ -504,22 +535,22 @@ class Store:
                 ).scalar_one()
             )
 
-    def document(self, document_id: int) -> dict[str, Any] | None:
-        with self.engine.connect() as conn:
+    def document(self, document_id: int) -> StoredDocument | None:
+        with self._engine.connect() as conn:
             row = conn.execute(
                 select(schema.documents).where(schema.documents.c.id == document_id)
             ).one_or_none()
-        return dict(row._mapping) if row else None
+        return StoredDocument.of(row) if row else None
 
-    def corrections(self, document_id: int) -> list[dict[str, Any]]:
+    def corrections(self, document_id: int) -> list[Correction]:
         """Every correction and confirmation of the document's fields, oldest first."""
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             rows = conn.execute(
                 select(schema.field_corrections)
                 .where(schema.field_corrections.c.document_id == document_id)
                 .order_by(schema.field_corrections.c.id)
             ).all()
-        return [dict(r._mapping) for r in rows]
+        return [Correction.of(r) for r in rows]
 
     def correct_field(
         self, document_id: int, key: str, value: str | None, by: str, note: str | None = None
@@ -528,7 +559,7 @@ class Store:
         stays in the fields table, and the index is told."""
         now = _now()
         try:
-            with self.engine.begin() as conn:
+            with self._engine.begin() as conn:
                 machine = {
                     f.key: f
                     for f in fields.machine_fields(conn, [document_id]).get(document_id, [])
@@ -558,7 +589,7 @@ class Store:
 
     def pending_outbox(self, limit: int = 500) -> list[tuple[int, int]]:
         """(outbox id, document id) of index updates not yet acknowledged, oldest first."""
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             rows = conn.execute(
                 select(schema.outbox.c.id, schema.outbox.c.document_id)
                 .where(schema.outbox.c.done_at.is_(None))
@@ -568,7 +599,7 @@ class Store:
         return [(int(r.id), int(r.document_id)) for r in rows]
 
     def outbox_done(self, outbox_ids: list[int]) -> None:
-        with self.engine.begin() as conn:
+        with self._engine.begin() as conn:
             conn.execute(
                 update(schema.outbox)
                 .where(schema.outbox.c.id.in_(outbox_ids))
@@ -576,7 +607,7 @@ class Store:
             )
 
     def count_pending_outbox(self) -> int:
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             return int(
                 conn.execute(
                     select(func.count())
@@ -585,5 +616,6 @@ class Store:
                 ).scalar_one()
             )
 
-    def pages_of(self, document_id: int) -> list[dict[str, Any]]:
-        return [dict(r._mapping) for r in self._page_rows(document_id)]
+    def pages_of(self, document_id: int) -> list[StoredPage]:
+        """A document's pages, without what was read on them."""
+        return [StoredPage.of(r) for r in self._page_rows(document_id)]

@@ -7,10 +7,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
-from archive.store.stats import progress, progress_dict
-from search_api.auth import ADMINS, SEARCHERS, Caller, allow
+from archive.domain import Actor
+from archive.store.stats import progress_dict
+from archive.usecases.admin import audit_trail, digitisation_progress, readiness
+from search_api.auth import ADMINS, SEARCHERS, allow
 from search_api.schemas import AuditEntryOut, AuditOut
 from search_api.services import Services, services
 
@@ -19,7 +20,7 @@ router = APIRouter()
 
 @router.get("/audit", response_model=AuditOut, tags=["管理"], summary="审计日志（仅 admin）")
 def audit(
-    caller: Annotated[Caller, Depends(allow(*ADMINS))],
+    caller: Annotated[Actor, Depends(allow(*ADMINS))],
     svc: Annotated[Services, Depends(services)],
     action: Annotated[str | None, Query(max_length=32, description="只看某类操作")] = None,
     key_name: Annotated[str | None, Query(max_length=255, description="只看某个密钥")] = None,
@@ -31,8 +32,14 @@ def audit(
     ] = None,
 ) -> AuditOut:
     """最新的在前。审计日志只追加，不能修改或删除。"""
-    entries = svc.audit.entries(
-        before_id=before, limit=limit, action=action, key_name=key_name, since=since, until=until
+    entries = audit_trail(
+        svc.archive,
+        before_id=before,
+        limit=limit,
+        action=action,
+        key_name=key_name,
+        since=since,
+        until=until,
     )
     last = entries[-1].id if len(entries) == limit else None
     return AuditOut(
@@ -43,12 +50,12 @@ def audit(
 
 @router.get("/stats", tags=["管理"], summary="数字化进度统计")
 def stats(
-    caller: Annotated[Caller, Depends(allow(*SEARCHERS))],
+    caller: Annotated[Actor, Depends(allow(*SEARCHERS))],
     svc: Annotated[Services, Depends(services)],
     by: Annotated[Literal["day", "month"], Query(description="按日或按月")] = "month",
 ) -> dict[str, object]:
     """档案数、页数、人数（不同身份证号）、待复核字段、已复核、已更正、确认无误率（已复核中未改动的比例），合计与分期。"""
-    return progress_dict(progress(svc.store.engine, by, svc.timezone), by)
+    return progress_dict(digitisation_progress(svc.archive, by), by)
 
 
 health = APIRouter(tags=["运行状态"])
@@ -61,14 +68,6 @@ def healthz() -> dict[str, str]:
 
 @health.get("/readyz", summary="数据库与检索后端可用")
 def readyz(svc: Annotated[Services, Depends(services)]) -> JSONResponse:
-    problems: dict[str, str] = {}
-    try:
-        with svc.store.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception as exc:  # any failure means not ready; the reason is shown
-        problems["store"] = str(exc)
-    search_problem = svc.backend.health()
-    if search_problem:
-        problems["search"] = search_problem
+    problems = readiness(svc.archive)
     body = {"status": "ready" if not problems else "not_ready", "problems": problems}
     return JSONResponse(body, status_code=200 if not problems else 503)

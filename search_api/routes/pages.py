@@ -12,8 +12,9 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse, Response
 from PIL import Image
 
-from search_api.auth import READERS, Caller, allow
-from search_api.errors import ApiError, not_found
+from archive.domain import Actor
+from archive.usecases.records import page_image as find_page_image
+from search_api.auth import READERS, allow
 from search_api.services import Services, services
 
 router = APIRouter(tags=["页面图像"])
@@ -51,7 +52,7 @@ def page_image(
     request: Request,
     document_id: Annotated[int, Path(ge=1, le=2**62)],
     number: Annotated[int, Path(ge=1, le=100_000, description="页码")],
-    caller: Annotated[Caller, Depends(allow(*READERS))],
+    caller: Annotated[Actor, Depends(allow(*READERS))],
     svc: Annotated[Services, Depends(services)],
     kind: Annotated[
         ImageKind, Query(description="original：原始扫描；processed：转正纠斜后的处理图")
@@ -60,21 +61,9 @@ def page_image(
         int | None, Query(ge=32, le=4096, description="缩略图宽度（像素），不填为原图")
     ] = None,
 ) -> Response:
-    page = next((p for p in svc.store.pages_of(document_id) if p["number"] == number), None)
-    if page is None:
-        raise not_found("这一页", "page")
-    path = svc.settings.data_dir / (
-        page["original_image"] if kind is ImageKind.original else page["processed_image"]
-    )
-    try:
-        stat = path.stat()
-    except OSError as exc:
-        raise ApiError(
-            410,
-            "image_missing",
-            "页面图像文件已不在数据目录中",
-            "the page image file is gone from the data dir",
-        ) from exc
+    processed = kind is ImageKind.processed
+    image = find_page_image(svc.archive, caller, document_id, number, processed, width)
+    path, stat = image.path, image.stat
     etag = (
         '"'
         + hashlib.sha256(f"{path}:{stat.st_mtime_ns}:{stat.st_size}:{width}".encode()).hexdigest()[
@@ -83,14 +72,6 @@ def page_image(
         + '"'
     )
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
-    svc.audit.append(
-        caller.key_name,
-        caller.role.value,
-        "view_image",
-        {"document_id": document_id, "page": number, "kind": kind.value, "width": width},
-        [document_id],
-        caller.request_id,
-    )
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     if width is None:

@@ -2,40 +2,38 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-from dataclasses import asdict
 from typing import Annotated
 
 import orjson
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from archive.search.model import SearchQuery, SearchUnavailable
-from search_api import cursor
-from search_api.auth import SEARCHERS, Caller, allow
-from search_api.errors import ApiError
-from search_api.masking import mask_id, mask_ids_in_text
-from search_api.schemas import HighlightOut, HitOut, SearchOut
+from archive.domain import Actor
+from archive.text import ISO_DATE
+from archive.usecases.find import Found, find_records
+from archive.usecases.views import SearchOut, hit_out
+from search_api.auth import SEARCHERS, allow
 from search_api.services import Services, services
 
 router = APIRouter(tags=["检索"])
-MAX_WINDOW = 10_000  # deepest result a cursor may reach (Elasticsearch's default window)
-_DATE = r"\d{4}(-\d{2}(-\d{2})?)?"
-_DATE_RE = re.compile(f"^({_DATE})?$")  # a bound may be left empty
-DATE_PARAMS = tuple(
-    f"{d}_{end}" for d in ("birth", "enlistment", "discharge") for end in ("from", "to")
-)
-SEARCH_PARAMS = ("q", "name", "unit", "id", "discharge_type", "enlistment_year", *DATE_PARAMS)
 
 
 def _date(description: str) -> object:
-    return Query(description=description, pattern=f"^{_DATE}$", examples=["1985-03"])
+    return Query(description=description, pattern=f"^{ISO_DATE}$", examples=["1985-03"])
+
+
+def search_out(found: Found) -> SearchOut:
+    return SearchOut(
+        total=found.total,
+        hits=[hit_out(h) for h in found.hits],
+        facets=found.facets,
+        next=found.next,
+    )
 
 
 @router.get("/records/search", response_model=SearchOut, summary="检索档案")
 def search_records(
-    caller: Annotated[Caller, Depends(allow(*SEARCHERS))],
+    caller: Annotated[Actor, Depends(allow(*SEARCHERS))],
     svc: Annotated[Services, Depends(services)],
     q: Annotated[
         str, Query(max_length=200, description="任意文字：姓名、部队、身份证号尾号、页面原文")
@@ -77,78 +75,6 @@ def search_records(
         "discharge_from": discharge_from,
         "discharge_to": discharge_to,
     }
-    found = find(caller, svc, params, size, cursor_)
+    found = search_out(find_records(svc.archive, caller, params, size, cursor_))
     # Dumped once here: FastAPI would otherwise validate the model it was just given again.
     return Response(orjson.dumps(found.model_dump(mode="json")), media_type="application/json")
-
-
-def find(
-    caller: Caller,
-    svc: Services,
-    given: Mapping[str, str],
-    size: int = 20,
-    after: str | None = None,
-) -> SearchOut:
-    """One page of hits, as the caller may see them; the search is audited."""
-    params: dict[str, object] = {k: str(given.get(k, "")).strip() for k in SEARCH_PARAMS}
-    for key in DATE_PARAMS:
-        if not _DATE_RE.match(str(params[key])):
-            raise ApiError(
-                422,
-                "invalid_parameters",
-                f"{key}：日期应为 yyyy、yyyy-mm 或 yyyy-mm-dd",
-                f"{key}: a date must be yyyy, yyyy-mm or yyyy-mm-dd",
-            )
-    offset = cursor.decode(after, {**params, "size": size})
-    query = SearchQuery(**params, size=min(size, MAX_WINDOW - offset), offset=offset)  # type: ignore[arg-type]
-    if query.is_empty():
-        raise ApiError(
-            422, "empty_query", "请至少给出一个检索条件", "give at least one search condition"
-        )
-    if offset >= MAX_WINDOW:
-        raise ApiError(
-            422,
-            "too_deep",
-            f"最多翻到第 {MAX_WINDOW} 条，请缩小条件",
-            f"results beyond {MAX_WINDOW} are not served; narrow the query",
-        )
-    try:
-        result = svc.backend.search(query)
-    except SearchUnavailable as exc:
-        raise ApiError(
-            503, "search_unavailable", "检索服务暂不可用", f"search backend unavailable: {exc}"
-        ) from exc
-    hits = []
-    for h in result.hits:
-        fields = dict(h.fields)
-        highlights = [HighlightOut(**asdict(x)) for x in h.highlights]
-        if not caller.sees_id_numbers:
-            fields["id_number"] = mask_id(fields.get("id_number"))
-            highlights = [
-                HighlightOut(page=x.page, snippet=mask_ids_in_text(x.snippet)) for x in highlights
-            ]
-        hits.append(
-            HitOut(
-                document_id=h.document_id,
-                source=h.source,
-                score=h.score,
-                highlights=highlights,
-                **{k: v for k, v in fields.items() if k in HitOut.model_fields},
-            )
-        )
-    end = offset + len(hits)
-    more = end < min(result.total, MAX_WINDOW) and bool(hits)
-    svc.audit.append(
-        caller.key_name,
-        caller.role.value,
-        "search",
-        {**{k: v for k, v in params.items() if v}, "offset": offset},
-        [h.document_id for h in hits],
-        caller.request_id,
-    )
-    return SearchOut(
-        total=result.total,
-        hits=hits,
-        facets=result.facets,
-        next=cursor.encode(end, {**params, "size": size}) if more else None,
-    )

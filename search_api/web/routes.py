@@ -3,7 +3,6 @@ progress. They call the same functions as /api/v1, so roles, masking and audit a
 
 from __future__ import annotations
 
-import hmac
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode
@@ -13,12 +12,21 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
-from archive.domain import Role
-from archive.store.stats import progress, progress_dict
-from search_api.auth import REVIEWERS, SEARCHERS, Caller, session_key
-from search_api.errors import ApiError, request_id
-from search_api.routes import records, search
-from search_api.schemas import CorrectionIn
+from archive.domain import Actor, Role
+from archive.store.stats import progress_dict
+from archive.usecases import Invalid, Refused
+from archive.usecases.admin import digitisation_progress
+from archive.usecases.correct import correct_field
+from archive.usecases.find import SEARCH_PARAMS, find_records
+from archive.usecases.records import (
+    fields_to_review,
+    next_review,
+    other_documents,
+    view_record,
+)
+from search_api.auth import REVIEWERS, SEARCHERS, require_csrf, session_key
+from search_api.errors import refused_status, request_id
+from search_api.routes.search import search_out
 from search_api.services import Services, services
 from search_api.sessions import COOKIE, LIFETIME_S
 from search_api.web.chart import progress_chart
@@ -50,19 +58,19 @@ class SignIn(Exception):
     """The page needs a signed-in user; answered with a redirect to the sign-in page."""
 
 
-def _session(request: Request, svc: Services) -> tuple[Caller, str]:
+def _session(request: Request, svc: Services) -> tuple[Actor, str]:
     cookie = request.cookies.get(COOKIE, "")
     key = session_key(svc, cookie) if cookie else None
     if key is None or not key.active:
         raise SignIn()
-    return Caller(key.name, key.role, request_id(request)), cookie
+    return Actor(key.name, key.role, request_id(request)), cookie
 
 
 def _page(
     request: Request,
     svc: Services,
     name: str,
-    caller: Caller,
+    caller: Actor,
     cookie: str,
     status: int = 200,
     **context: Any,
@@ -80,9 +88,7 @@ def _page(
     )
 
 
-def _denied(
-    request: Request, svc: Services, caller: Caller, cookie: str, what: str
-) -> HTMLResponse:
+def _denied(request: Request, svc: Services, caller: Actor, cookie: str, what: str) -> HTMLResponse:
     return _page(
         request,
         svc,
@@ -92,11 +98,6 @@ def _denied(
         403,
         message=f"您的角色（{ROLE_LABELS[caller.role.value]}）无权{what}。",
     )
-
-
-def _check_csrf(svc: Services, cookie: str, sent: str) -> None:
-    if not hmac.compare_digest(sent, svc.sessions.csrf(cookie)):
-        raise ApiError(403, "csrf", "页面已过期，请刷新后重试", "missing or wrong CSRF token")
 
 
 # --- sign-in -----------------------------------------------------------------------------
@@ -134,7 +135,8 @@ def login(
         secure=True,
         samesite="strict",
     )
-    svc.audit.append(found.name, found.role.value, "sign_in", {}, [], request_id(request))
+    signed_in = Actor(found.name, found.role, request_id(request))
+    svc.archive.audit.record(signed_in, "sign_in", {}, [])
     return response
 
 
@@ -142,7 +144,7 @@ def login(
 def logout(request: Request, svc: Svc, csrf: Annotated[str, Form()] = "") -> RedirectResponse:
     cookie = request.cookies.get(COOKIE, "")
     if cookie:
-        _check_csrf(svc, cookie, csrf)
+        require_csrf(svc, cookie, csrf)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE, httponly=True, secure=True, samesite="strict")
     return response
@@ -155,12 +157,12 @@ def logout(request: Request, svc: Svc, csrf: Annotated[str, Form()] = "") -> Red
 def search_page(request: Request, svc: Svc, cursor: str | None = None) -> HTMLResponse:
     """The search box and filters; every condition is in the URL, to bookmark and share."""
     caller, cookie = _session(request, svc)
-    params = {k: v for k, v in request.query_params.items() if k in search.SEARCH_PARAMS and v}
+    params = {k: v for k, v in request.query_params.items() if k in SEARCH_PARAMS and v}
     result, error = None, None
     if params:
         try:
-            result = search.find(caller, svc, params, 20, cursor)
-        except ApiError as exc:
+            result = search_out(find_records(svc.archive, caller, params, 20, cursor))
+        except Refused as exc:
             error = exc.message
 
     def with_(**changes: str) -> str:
@@ -194,9 +196,10 @@ def record_page(
     if caller.role not in SEARCHERS:
         return _denied(request, svc, caller, cookie, "查看档案")
     try:
-        record = records.get_record(document_id, caller, svc)
-    except ApiError as exc:
-        return _page(request, svc, "error.html", caller, cookie, exc.status, message=exc.message)
+        record = view_record(svc.archive, caller, document_id)
+    except Refused as exc:
+        status = refused_status(exc)
+        return _page(request, svc, "error.html", caller, cookie, status, message=exc.message)
     number = min(page, len(record.pages)) if record.pages else 1
     shown = next((p for p in record.pages if p.number == number), None)
     boxes = [
@@ -204,15 +207,6 @@ def record_page(
         for key, f in record.fields.items()
         if f.evidence is not None and f.evidence.page == number and f.value is not None
     ]
-    others: list[dict[str, Any]] = []
-    # The record shown may be masked; the person's other documents need the whole number.
-    current = svc.store.current_fields(document_id)
-    id_number = next((f.value for f in current if f.key == "id_number"), None)
-    if id_number:
-        for other in svc.store.documents_with_value("id_number", [id_number]).get(id_number, []):
-            doc = svc.store.document(other)
-            if other != document_id and doc:
-                others.append({"document_id": other, "source": doc["source_name"]})
     return _page(
         request,
         svc,
@@ -222,7 +216,7 @@ def record_page(
         record=record,
         page=shown,
         boxes=boxes,
-        others=others,
+        others=other_documents(svc.archive, document_id),
     )
 
 
@@ -239,7 +233,7 @@ def review_page(request: Request, svc: Svc, after: str = "") -> HTMLResponse:
     doc, _, key = after.partition(":")
     if doc.isdigit() and key:
         skipped = (int(doc), key)
-    found = svc.store.next_for_review(skipped)
+    found = next_review(svc.archive, skipped)
     if found is None:
         return _page(request, svc, "review.html", caller, cookie, item=None, left=0)
     return _review_item(request, svc, caller, cookie, *found)
@@ -248,13 +242,13 @@ def review_page(request: Request, svc: Svc, after: str = "") -> HTMLResponse:
 def _review_item(
     request: Request,
     svc: Services,
-    caller: Caller,
+    caller: Actor,
     cookie: str,
     document_id: int,
     key: str,
     error: str = "",
 ) -> HTMLResponse:
-    record = records.get_record(document_id, caller, svc)
+    record = view_record(svc.archive, caller, document_id)
     field = record.fields[key]
     page = next(
         (p for p in record.pages if field.evidence and p.number == field.evidence.page), None
@@ -285,7 +279,7 @@ def _review_item(
         item={"document_id": document_id, "key": key, "source": record.source},
         field=field,
         crop=crop,
-        left=svc.store.count_for_review(),
+        left=fields_to_review(svc.archive),
         error=error,
         skip_url=f"/review?after={document_id}:{quote(key)}",
     )
@@ -304,11 +298,16 @@ def review(
     caller, cookie = _session(request, svc)
     if caller.role not in REVIEWERS:
         return _denied(request, svc, caller, cookie, "复核字段")
-    _check_csrf(svc, cookie, csrf)
+    require_csrf(svc, cookie, csrf)
     try:
-        records.correct_field(document_id, key, CorrectionIn(value=value or None), caller, svc)
-    except ApiError as exc:
-        return _review_item(request, svc, caller, cookie, document_id, key, exc.message)
+        correct_field(svc.archive, caller, document_id, key, value or None)
+    except Invalid as exc:
+        if exc.code == "invalid_value":  # the person mistyped: the same field again
+            return _review_item(request, svc, caller, cookie, document_id, key, exc.message)
+        return _page(request, svc, "error.html", caller, cookie, 422, message=exc.message)
+    except Refused as exc:
+        status = refused_status(exc)
+        return _page(request, svc, "error.html", caller, cookie, status, message=exc.message)
     return RedirectResponse("/review", status_code=303)
 
 
@@ -337,7 +336,7 @@ def progress_page(
 ) -> HTMLResponse:
     caller, cookie = _session(request, svc)
     period = by
-    figures = progress_dict(progress(svc.store.engine, period, svc.timezone), period)
+    figures = progress_dict(digitisation_progress(svc.archive, period), period)
     return _page(
         request,
         svc,

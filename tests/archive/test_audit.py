@@ -8,15 +8,16 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
+from archive.domain import Actor, Role
 from archive.store import Store
 from archive.store.audit import AuditLog
 
 
 def test_entries_come_back_newest_first_filtered_and_paged(store: Store) -> None:
-    log = AuditLog(store.engine)
+    log = AuditLog(store)
     for n in range(5):
         action = "search" if n % 2 else "lookup"
-        log.append("优待证系统", "service", action, {"q": f"张{n}"}, [n], f"req{n}")
+        log.record(Actor("优待证系统", Role.SERVICE, f"req{n}"), action, {"q": f"张{n}"}, [n])
     entries = log.entries(limit=2)
     assert [e.query["q"] for e in entries] == ["张4", "张3"]
     older = log.entries(before_id=entries[-1].id, limit=10)
@@ -27,21 +28,22 @@ def test_entries_come_back_newest_first_filtered_and_paged(store: Store) -> None
 
 
 def test_the_log_refuses_updates_and_deletes(store: Store) -> None:
-    AuditLog(store.engine).append("甲", "admin", "search", {}, [], "r")
+    AuditLog(store).record(Actor("甲", Role.ADMIN, "r"), "search", {}, [])
     for statement in ("update audit_log set key_name = '乙'", "delete from audit_log"):
-        with pytest.raises(DatabaseError, match="append-only"), store.engine.begin() as conn:
+        with pytest.raises(DatabaseError, match="append-only"), store.begin() as conn:
             conn.execute(text(statement))
-    assert [e.key_name for e in AuditLog(store.engine).entries()] == ["甲"]
+    assert [e.key_name for e in AuditLog(store).entries()] == ["甲"]
 
 
 def test_concurrent_appends_all_land_and_a_refused_one_fails_alone(store: Store) -> None:
-    log = AuditLog(store.engine)
+    log = AuditLog(store)
     failures: list[BaseException] = []
 
     def look(n: int) -> None:
         try:
             # Entry 7 breaks the NOT NULL rule of key_name: the database refuses it.
-            log.append(None if n == 7 else f"k{n}", "staff", "search", {"n": n}, [n], f"r{n}")  # type: ignore[arg-type]
+            name = None if n == 7 else f"k{n}"
+            log.record(Actor(name, Role.STAFF, f"r{n}"), "search", {"n": n}, [n])  # type: ignore[arg-type]
         except Exception as exc:
             failures.append(exc)
 

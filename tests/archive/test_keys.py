@@ -11,12 +11,12 @@ from archive.store.keys import ApiKeyError, KeyStore, hash_secret
 
 
 def test_a_key_is_found_by_its_secret_and_only_its_hash_is_kept(store: Store) -> None:
-    keys = KeyStore(store.engine)
+    keys = KeyStore(store)
     key, secret = keys.create("档案员甲", Role.ARCHIVIST)
     assert secret.startswith("vak_") and len(secret) > 40
     assert keys.find(secret) == key and key.active and key.role is Role.ARCHIVIST
     assert keys.find(secret + "x") is None
-    with store.engine.connect() as conn:
+    with store.connect() as conn:
         stored = conn.execute(text("select key_hash, prefix from api_keys")).one()
     assert stored.key_hash == hash_secret(secret) and secret not in stored
     _, other = keys.create("查询员乙", Role.STAFF)
@@ -24,7 +24,7 @@ def test_a_key_is_found_by_its_secret_and_only_its_hash_is_kept(store: Store) ->
 
 
 def test_names_are_unique_and_revoked_keys_stay_listed(store: Store) -> None:
-    keys = KeyStore(store.engine)
+    keys = KeyStore(store)
     key, secret = keys.create("优待证系统", Role.SERVICE)
     with pytest.raises(ApiKeyError, match="已有名为"):
         keys.create("优待证系统", Role.ADMIN)

@@ -18,14 +18,14 @@ def test_figures_count_files_pages_persons_and_reviews(store: Store) -> None:
     store.correct_field(a, "name", "王伟", by="档案员甲")  # confirmed unchanged
     store.correct_field(b, "unit", "53021部队", by="档案员甲")  # corrected
     store.correct_field(b, "unit", "53021部队", by="档案员乙")  # the same field again: once
-    found = progress(store.engine, "day", SHANGHAI)
+    found = progress(store, "day", SHANGHAI)
     assert (found.total.files, found.total.pages) == (3, 6)
     assert (found.total.flagged, found.total.reviewed, found.total.corrected) == (2, 2, 1)
     assert found.total.confirmed_share == 0.5
     assert (found.persons, found.files_without_id) == (1, 1)
     [(day, figures)] = found.periods.items()
     assert len(day) == 10 and figures == found.total
-    as_json = progress_dict(progress(store.engine, "month", SHANGHAI), "month")
+    as_json = progress_dict(progress(store, "month", SHANGHAI), "month")
     assert as_json["total"] == {
         "files": 3,
         "pages": 6,
@@ -40,5 +40,5 @@ def test_figures_count_files_pages_persons_and_reviews(store: Store) -> None:
 
 
 def test_an_empty_archive_has_no_pass_rate(store: Store) -> None:
-    found = progress(store.engine, "month", SHANGHAI)
+    found = progress(store, "month", SHANGHAI)
     assert found.total.files == 0 and found.total.confirmed_share is None and found.periods == {}

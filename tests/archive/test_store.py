@@ -16,6 +16,7 @@ from archive.domain import (
 )
 from archive.store import Store, StoreError, schema
 from archive.store.migrations import LATEST, MIGRATIONS, current_version
+from archive.store.rows import JobRecord
 from tests.archive.records import document, page, save
 
 
@@ -23,7 +24,7 @@ def test_migrations_run_once_and_record_the_version(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/a.db"
     Store.open(url).close()
     store = Store.open(url)
-    with store.engine.connect() as conn:
+    with store.connect() as conn:
         assert current_version(conn) == LATEST
         assert conn.execute(text("select count(*) from schema_version")).scalar() == LATEST
         assert conn.execute(text("pragma journal_mode")).scalar() == "wal"
@@ -33,7 +34,7 @@ def test_migrations_run_once_and_record_the_version(tmp_path: Path) -> None:
 def test_a_database_from_a_newer_program_is_refused(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/a.db"
     store = Store.open(url)
-    with store.engine.begin() as conn:
+    with store.begin() as conn:
         conn.execute(
             text("insert into schema_version values (:v, '2030-01-01')"), {"v": LATEST + 1}
         )
@@ -51,7 +52,7 @@ def test_documents_save_whole_or_not_at_all(store: Store) -> None:
     assert store.count_documents() == 0  # the good one rolled back with it
     saved = store.save_documents(job, [good])
     assert [r.outcome for r in saved] == [Outcome.OK]
-    assert [p["number"] for p in store.pages_of(saved[0].document_id or 0)] == [1, 2]
+    assert [p.number for p in store.pages_of(saved[0].document_id or 0)] == [1, 2]
 
 
 def test_saving_a_known_sha_reports_a_skip(store: Store) -> None:
@@ -64,17 +65,23 @@ def test_saving_a_known_sha_reports_a_skip(store: Store) -> None:
     assert len(store.job_files(job)) == 2
 
 
+def _job(store: Store, job_id: int) -> JobRecord:
+    job = store.job(job_id)
+    assert job is not None
+    return job
+
+
 def test_a_job_left_running_by_a_dead_process_is_marked_interrupted(store: Store) -> None:
     stale = store.start_job({})
-    with store.engine.begin() as conn:
+    with store.begin() as conn:
         conn.execute(
             text("update jobs set pid = :pid where id = :id"), {"pid": 2**22 + 12345, "id": stale}
         )
     live = store.start_job({})
-    assert store.job(stale)["status"] == "interrupted"
-    assert store.job(live)["status"] == "running" and store.job(live)["pid"] == os.getpid()
+    assert _job(store, stale).status == "interrupted"
+    assert _job(store, live).status == "running" and _job(store, live).pid == os.getpid()
     store.finish_job(live)
-    assert store.job(live)["status"] == "finished"
+    assert _job(store, live).status == "finished"
 
 
 def test_documents_are_streamed_in_id_order_with_text(store: Store) -> None:
@@ -83,8 +90,8 @@ def test_documents_are_streamed_in_id_order_with_text(store: Store) -> None:
     store.save_documents(job, docs)
     streamed = list(store.iter_documents(with_text=True))
     assert len(streamed) == 450
-    assert [d["id"] for d in streamed] == sorted(d["id"] for d in streamed)
-    assert streamed[-1]["page_text"] == ["第1页", "第2页"]
+    assert [d.document.id for d in streamed] == sorted(d.document.id for d in streamed)
+    assert streamed[-1].page_text == ["第1页", "第2页"]
 
 
 def test_a_version_1_database_gains_page_cells_and_keeps_its_pages(tmp_path: Path) -> None:
@@ -117,11 +124,11 @@ def test_a_version_1_database_gains_page_cells_and_keeps_its_pages(tmp_path: Pat
         )
     engine.dispose()
     store = Store.open(url)
-    [stored] = store.pages_of(1)
-    assert stored["text"] == "旧页" and stored["cells"] == []
+    [stored] = store.page_records(1)
+    assert stored.text == "旧页" and stored.cells == []
     job = store.start_job({})
     store.save_documents(job, [document("d" * 64, [page(1)])])
-    with store.engine.connect() as conn:
+    with store.connect() as conn:
         assert current_version(conn) == LATEST
     store.close()
 
@@ -141,7 +148,7 @@ def test_a_correction_keeps_the_machine_value_and_survives_re_extraction(store: 
     [current] = store.current_fields(doc_id)
     assert current.value == "任克己" and current.corrected_by == "档案员甲"
     assert current.machine_value == "任克已" and current.confidence == 1.0
-    with store.engine.connect() as conn:
+    with store.connect() as conn:
         history = conn.execute(text("select value, machine_value from field_corrections")).all()
         pending = conn.execute(text("select count(*) from outbox where done_at is null")).scalar()
     assert [tuple(r) for r in history] == [("任克己", "任克已")]

@@ -36,45 +36,46 @@ def test_a_batch_lands_whole_with_text_boxes_and_images(
     report = _run(store, settings, [clean_samples[0].path.parent])
     assert [r.outcome for r in report.results] == [Outcome.OK] * 4
     assert report.pages == sum(s.pages for s in clean_samples)
-    assert store.job(report.job_id)["status"] == "finished"
-    by_name = {doc["source_name"]: doc for doc in store.iter_documents()}
+    job = store.job(report.job_id)
+    assert job is not None and job.status == "finished"
+    by_name = {d.document.source_name: d.document for d in store.iter_documents()}
     for sample in clean_samples:
         truth = json.loads(sample.truth_path.read_text(encoding="utf-8"))
         doc = by_name[sample.path.name]
-        assert doc["page_count"] == sample.pages
-        assert (settings.data_dir / doc["original_path"]).read_bytes() == sample.path.read_bytes()
-        for page, page_truth in zip(store.pages_of(doc["id"]), truth["pages"], strict=True):
+        assert doc.page_count == sample.pages
+        assert (settings.data_dir / doc.original_path).read_bytes() == sample.path.read_bytes()
+        for page, page_truth in zip(store.page_records(doc.id), truth["pages"], strict=True):
             truth_text = "".join(line["text"] for line in page_truth["lines"])
-            assert _char_recall(truth_text, page["text"]) >= 0.8, (sample.path.name, page["number"])
-            assert page["rotation"] == 0 and abs(page["skew_deg"]) < 0.3
-            with Image.open(settings.data_dir / page["original_image"]) as original:
-                assert original.size == (page["width"], page["height"])
-            with Image.open(settings.data_dir / page["processed_image"]) as processed:
+            assert _char_recall(truth_text, page.text) >= 0.8, (sample.path.name, page.number)
+            assert page.rotation == 0 and abs(page.skew_deg) < 0.3
+            with Image.open(settings.data_dir / page.original_image) as original:
+                assert original.size == (page.width, page.height)
+            with Image.open(settings.data_dir / page.processed_image) as processed:
                 assert set(np.unique(np.asarray(processed))) <= {0, 255}
-            for line in page["lines"]:
-                x0, y0, x1, y1 = line["box_original"]
-                assert 0 <= x0 < x1 <= page["width"] and 0 <= y0 < y1 <= page["height"]
-                assert all(0 <= w["confidence"] <= 1 for w in line["words"])
-                assert line["cell"] is None or 0 <= line["cell"] < len(page["cells"])
+            for line in page.lines:
+                x0, y0, x1, y1 = line.box_original
+                assert 0 <= x0 < x1 <= page.width and 0 <= y0 < y1 <= page.height
+                assert all(0 <= w.confidence <= 1 for w in line.words)
+                assert line.cell is None or 0 <= line.cell < len(page.cells)
             boxed = [i for i in page_truth["items"] if i["role"] in ("label", "value")]
             in_table = page_truth["kind"].startswith("form")
-            assert len(page["cells"]) == (len(boxed) if in_table else 0)
+            assert len(page.cells) == (len(boxed) if in_table else 0)
 
 
 def test_rotated_and_skewed_pages_are_straightened(
     samples: list[SampleFile], settings: Settings, store: Store
 ) -> None:
     _run(store, settings, [s.path for s in samples])
-    by_name = {doc["source_name"]: doc for doc in store.iter_documents()}
+    by_name = {d.document.source_name: d.document for d in store.iter_documents()}
     checked = 0
     for sample in samples:
         truth = json.loads(sample.truth_path.read_text(encoding="utf-8"))
         for page, page_truth in zip(
-            store.pages_of(by_name[sample.path.name]["id"]), truth["pages"], strict=True
+            store.pages_of(by_name[sample.path.name].id), truth["pages"], strict=True
         ):
             deg = page_truth["degradation"]
-            assert page["rotation"] == 90 * deg.get("quarter_turns", 0) % 360, sample.path.name
-            assert abs(page["skew_deg"] - deg.get("skew_deg", 0.0)) <= 0.3, sample.path.name
+            assert page.rotation == 90 * deg.get("quarter_turns", 0) % 360, sample.path.name
+            assert abs(page.skew_deg - deg.get("skew_deg", 0.0)) <= 0.3, sample.path.name
             checked += 1
     assert checked == sum(s.pages for s in samples)
 
@@ -149,5 +150,5 @@ def test_single_worker_gives_the_same_text(
     doc = next(store.iter_documents(with_text=True))
     other = Store.open(f"sqlite:///{settings.data_dir}/other.db")
     _run(other, settings, [jpeg.path])
-    assert next(other.iter_documents(with_text=True))["page_text"] == doc["page_text"]
+    assert next(other.iter_documents(with_text=True)).page_text == doc.page_text
     other.close()

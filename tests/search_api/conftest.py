@@ -72,7 +72,7 @@ def fill(settings: Settings) -> tuple[dict[str, str], dict[str, int]]:
         ),
     }
     drain(store, make_backend(settings, store))
-    keys = KeyStore(store.engine)
+    keys = KeyStore(store)
     secrets = {role.value: keys.create(role.value, role)[1] for role in Role}
     secrets["revoked"] = keys.create("revoked", Role.ADMIN)[1]
     keys.revoke("revoked")

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from archive.settings import Settings
-from archive.store import Store
+from archive.usecases import Archive
+from ingest.pipeline import IngestOptions
 from ingest.uploads import UploadWorker
 from scripts.samplegen.generate import SampleFile
 from search_api.routes.uploads import safe_name
@@ -20,11 +21,11 @@ def _files(named: dict[str, bytes]) -> list[tuple[str, tuple[str, bytes, str]]]:
 
 
 def _work(settings: Settings) -> None:
-    store = Store.open(settings.resolved_database_url)
+    archive = Archive.open(settings)
     try:
-        assert UploadWorker(settings, store).run_pending() == 1
+        assert UploadWorker(archive, IngestOptions.from_settings(settings)).run_pending() == 1
     finally:
-        store.close()
+        archive.close()
 
 
 def test_an_upload_is_queued_ingested_and_reported_file_by_file(

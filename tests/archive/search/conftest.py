@@ -44,6 +44,6 @@ def es_backend(es_url: str) -> Iterator[ElasticsearchBackend]:
 @pytest.fixture(params=["sqlite", "elasticsearch"])
 def backend(request: pytest.FixtureRequest, store: Store) -> SearchBackend:
     if request.param == "sqlite":
-        return SqliteBackend(store.engine)
+        return SqliteBackend(store)
     es: SearchBackend = request.getfixturevalue("es_backend")
     return es

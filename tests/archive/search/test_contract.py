@@ -151,7 +151,7 @@ def test_one_search_box_finds_names_units_id_tails_and_text(backend: SearchBacke
 
 
 def test_both_backends_answer_the_same(store: Store, es_backend: SearchBackend) -> None:
-    sqlite = SqliteBackend(store.engine)
+    sqlite = SqliteBackend(store)
     for backend in (sqlite, es_backend):
         backend.upsert(CORPUS)
     queries = [

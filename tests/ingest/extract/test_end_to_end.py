@@ -27,7 +27,7 @@ def tallies(
     files = samples + clean_samples
     IngestRun(store, data, IngestOptions.from_settings(settings)).run([f.path for f in files])
     found: dict[str, list[ExtractedField]] = {
-        doc["source_name"]: doc["fields"] for doc in store.iter_documents(with_fields=True)
+        d.document.source_name: d.fields for d in store.iter_documents(with_fields=True)
     }
     store.close()
     truths = {

@@ -71,8 +71,7 @@ def server(settings: Settings, samples: list[SampleFile]) -> Iterator[tuple[str,
     )
     drain(store, make_backend(settings, store))
     keys = {
-        role: KeyStore(store.engine).create(role.value, role)[1]
-        for role in (Role.STAFF, Role.ARCHIVIST)
+        role: KeyStore(store).create(role.value, role)[1] for role in (Role.STAFF, Role.ARCHIVIST)
     }
     store.close()
     port = _free_port()

@@ -111,6 +111,6 @@ def test_revoking_a_key_ends_its_sessions_and_sign_out_clears_the_cookie(
     assert out.status_code == 303 and 'vetarchive_session=""' in out.headers["set-cookie"]
     _sign_in(client, keys["admin"])
     store = Store.open(settings.resolved_database_url)
-    KeyStore(store.engine).revoke("admin")
+    KeyStore(store).revoke("admin")
     store.close()
     assert client.get("/", follow_redirects=False).status_code == 303

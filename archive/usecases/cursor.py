@@ -6,7 +6,7 @@ import base64
 import hashlib
 import json
 
-from search_api.errors import ApiError
+from archive.usecases.errors import Invalid
 
 
 def _binding(params: dict[str, object]) -> str:
@@ -29,9 +29,7 @@ def decode(cursor: str | None, params: dict[str, object]) -> int:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         position, binding = int(raw["p"]), str(raw["q"])
     except (ValueError, KeyError, TypeError) as exc:
-        raise ApiError(422, "invalid_cursor", "游标无效", "invalid cursor") from exc
+        raise Invalid("invalid_cursor", "游标无效", "invalid cursor") from exc
     if binding != _binding(params) or position < 0:
-        raise ApiError(
-            422, "invalid_cursor", "游标不属于这个查询", "cursor belongs to another query"
-        )
+        raise Invalid("invalid_cursor", "游标不属于这个查询", "cursor belongs to another query")
     return position

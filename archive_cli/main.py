@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -14,10 +17,15 @@ from rich.progress import track
 from rich.table import Table
 
 from archive import __version__, logs
-from archive.domain import ExtractedField, Outcome, Role
-from archive.progress import IngestProgress, summary_table
+from archive.domain import Actor, Outcome, Role
 from archive.settings import Settings
-from archive.store import Store
+from archive.store.keys import ApiKeyError, KeyStore
+from archive.store.stats import Period, figures_dict, progress_dict
+from archive.usecases import Archive, Refused
+from archive.usecases.admin import digitisation_progress
+from archive.usecases.find import Found, find_records
+from archive.usecases.index import rebuild_index, sync_index
+from archive_cli.progress import IngestProgress, summary_table
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="退役军人档案数字化与检索 (vetarchive)"
@@ -29,11 +37,26 @@ class ExportFormat(StrEnum):
     jsonl = "jsonl"
 
 
-def _setup() -> tuple[Settings, Store]:
+def _settings() -> Settings:
     settings = Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     logs.configure(settings.logs_dir, settings.log_level)
-    return settings, Store.open(settings.resolved_database_url)
+    return settings
+
+
+@contextmanager
+def _archive(settings: Settings | None = None) -> Iterator[Archive]:
+    archive = Archive.open(settings or _settings())
+    try:
+        yield archive
+    finally:
+        archive.close()
+
+
+def _operator() -> Actor:
+    """Whoever runs the command on the server: its own account, with the store's files in reach,
+    may see everything; the audit log names the account."""
+    return Actor(f"本机:{getpass.getuser()}", Role.ADMIN)
 
 
 def _version(value: bool) -> None:
@@ -64,19 +87,20 @@ def ingest(
     from ingest.pipeline import IngestOptions, IngestRun
     from ocr import ENGINES
 
-    settings, store = _setup()
+    settings = _settings()
     chosen = engine or settings.engine
     if chosen not in ENGINES:
         err.print(f"[red]未知的识别引擎 {chosen!r}；可用：{', '.join(ENGINES)}[/red]")
         raise typer.Exit(2)
-    options = IngestOptions.from_settings(settings, workers=workers, engine=engine)
+    options = IngestOptions.from_settings(settings, workers=workers, engine=chosen)
     problem = options.engine.build().check_available()
     if problem:
         err.print(f"[red]无法开始：{problem}[/red]")
         raise typer.Exit(2)
-    with IngestProgress(err) as progress:
-        report = IngestRun(store, settings.data_dir, options, progress).run(paths)
-    _sync_index(settings, store)
+    with _archive(settings) as archive:
+        with IngestProgress(err) as progress:
+            report = IngestRun(archive.store, settings.data_dir, options, progress).run(paths)
+        _sync_index(archive)
     if any(r.outcome is not Outcome.OK for r in report.results):
         err.print(summary_table(report.results))
     ok, skipped, failed = (report.count(o) for o in Outcome)
@@ -85,7 +109,6 @@ def ingest(
         f"完成：成功 {ok}，跳过 {skipped}，失败 {failed}；{report.pages} 页，"
         f"{report.seconds:.1f} 秒（{rate:.1f} 页/分钟）。作业 #{report.job_id}"
     )
-    store.close()
     raise typer.Exit(1 if failed else 0)
 
 
@@ -93,52 +116,34 @@ index_app = typer.Typer(no_args_is_help=True, help="the search index")
 app.add_typer(index_app, name="index")
 
 
-def _sync_index(settings: Settings, store: Store) -> bool:
-    """Send pending index updates; the store already holds them, so a backend that is down
-    only delays search, and the next sync catches up."""
-    from archive.search.backends import make_backend
-    from archive.search.feed import drain
-    from archive.search.model import SearchUnavailable
-
-    try:
-        sent = drain(store, make_backend(settings, store))
-    except SearchUnavailable as exc:
-        pending = store.count_pending_outbox()
-        err.print(f"[yellow]检索索引暂不可用，{pending} 条更新待同步：{exc}[/yellow]")
+def _sync_index(archive: Archive) -> bool:
+    done = sync_index(archive)
+    if not done.caught_up:
+        err.print(f"[yellow]检索索引暂不可用，{done.pending} 条更新待同步：{done.problem}[/yellow]")
         err.print("[yellow]恢复后运行 archive index sync[/yellow]")
-        return False
-    if sent:
-        err.print(f"检索索引已更新 {sent} 条")
-    return True
+    elif done.sent:
+        err.print(f"检索索引已更新 {done.sent} 条")
+    return done.caught_up
 
 
 @index_app.command("sync")
 def index_sync() -> None:
     """Send every pending update to the search index. Exit status 1 if it is unreachable."""
-    settings, store = _setup()
-    ok = _sync_index(settings, store)
-    store.close()
+    with _archive() as archive:
+        ok = _sync_index(archive)
     raise typer.Exit(0 if ok else 1)
 
 
 @app.command()
 def reindex() -> None:
     """Rebuild the search index from the store; searches keep answering meanwhile."""
-    from archive.search.backends import make_backend
-    from archive.search.feed import index_documents
-    from archive.search.model import SearchUnavailable
-
-    settings, store = _setup()
-    backend = make_backend(settings, store)
-    pending = store.pending_outbox(10**9)
-    try:
-        backend.rebuild(index_documents(store))
-    except SearchUnavailable as exc:
-        err.print(f"[red]重建失败，原索引未改动：{exc}[/red]")
-        raise typer.Exit(1) from exc
-    store.outbox_done([outbox_id for outbox_id, _ in pending])
-    err.print(f"索引已重建：{backend.count()} 份档案")
-    store.close()
+    with _archive() as archive:
+        try:
+            count = rebuild_index(archive)
+        except Refused as exc:
+            err.print(f"[red]{exc.message}[/red]")
+            raise typer.Exit(1) from exc
+    err.print(f"索引已重建：{count} 份档案")
 
 
 @app.command()
@@ -151,55 +156,52 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="JSON for other tools")] = False,
 ) -> None:
     """Search the archive; prints a table, or JSON with --json."""
-    from archive.search.backends import make_backend
-    from archive.search.model import SearchQuery, SearchUnavailable
-
-    settings, store = _setup()
-    backend = make_backend(settings, store)
-    q = SearchQuery(q=query, name=name, unit=unit, id=id_number, size=size)
-    if q.is_empty():
+    params = {"q": query, "name": name, "unit": unit, "id": id_number}
+    if not any(v.strip() for v in params.values()):
         err.print("[red]请给出检索内容：QUERY 或 --name / --unit / --id[/red]")
         raise typer.Exit(2)
-    try:
-        result = backend.search(q)
-    except SearchUnavailable as exc:
-        err.print(f"[red]检索服务不可用：{exc}[/red]")
-        raise typer.Exit(1) from exc
-    finally:
-        store.close()
+    with _archive() as archive:
+        try:
+            found = find_records(archive, _operator(), params, size)
+        except Refused as exc:
+            err.print(f"[red]{exc.message}[/red]")
+            raise typer.Exit(1) from exc
     if as_json:
-        out = {
-            "total": result.total,
-            "hits": [
-                {
-                    "source": h.source,
-                    "document_id": h.document_id,
-                    "score": h.score,
-                    **h.fields,
-                    "highlights": [{"page": x.page, "snippet": x.snippet} for x in h.highlights],
-                }
-                for h in result.hits
-            ],
-        }
-        typer.echo(json.dumps(out, ensure_ascii=False))
-        return
-    console = Console()
-    table = Table(title=f"共 {result.total} 条")
+        typer.echo(json.dumps(_hits_json(found), ensure_ascii=False))
+    else:
+        Console().print(_hits_table(found))
+
+
+def _hits_json(found: Found) -> dict[str, object]:
+    return {
+        "total": found.total,
+        "hits": [
+            {
+                "source": h.source,
+                "document_id": h.document_id,
+                "score": h.score,
+                **h.fields,
+                "highlights": [{"page": x.page, "snippet": x.snippet} for x in h.highlights],
+            }
+            for h in found.hits
+        ],
+    }
+
+
+def _hits_table(found: Found) -> Table:
+    table = Table(title=f"共 {found.total} 条")
     for header in ("档案", "姓名", "身份证号", "部队番号", "入伍", "退役", "出处"):
         table.add_column(header)
-    for h in result.hits:
+    for h in found.hits:
         f = h.fields
         where = "；".join(f"第{x.page}页 {x.snippet}" for x in h.highlights)
         table.add_row(
             h.source,
-            f.get("name") or "",
-            f.get("id_number") or "",
-            f.get("unit") or "",
-            f.get("enlistment_date") or "",
-            f.get("discharge_date") or "",
+            *(f.get(k) or "" for k in ("name", "id_number", "unit")),
+            *(f.get(k) or "" for k in ("enlistment_date", "discharge_date")),
             where,
         )
-    console.print(table)
+    return table
 
 
 @app.command()
@@ -211,27 +213,18 @@ def extract(
     """Read the key fields again from the stored OCR, without re-OCR. People's corrections
     stay as they are."""
     from ingest.extract.extractor import ExtractOptions
-    from ingest.extract.extractor import extract as extract_fields
+    from ingest.reextract import reextract
 
     if not all_documents:
         err.print("[red]请指定 --all：对全部已入库档案重新提取字段[/red]")
         raise typer.Exit(2)
-    settings, store = _setup()
-    options = ExtractOptions(review_below=settings.review_below)
-    ids = store.document_ids()
-    flagged = 0
-    batch: dict[int, list[ExtractedField]] = {}
-    for document_id in track(ids, description="提取字段", console=err):
-        found = extract_fields(store.page_records(document_id), options=options)
-        flagged += sum(f.needs_review for f in found)
-        batch[document_id] = found
-        if len(batch) >= 100:  # one transaction per hundred documents
-            store.replace_fields(batch)
-            batch = {}
-    store.replace_fields(batch)
-    err.print(f"完成：{len(ids)} 份档案重新提取字段，{flagged} 个字段待人工复核")
-    _sync_index(settings, store)
-    store.close()
+    settings = _settings()
+    with _archive(settings) as archive:
+        ids = archive.store.document_ids()
+        options = ExtractOptions(review_below=settings.review_below)
+        flagged = reextract(archive.store, track(ids, description="提取字段", console=err), options)
+        err.print(f"完成：{len(ids)} 份档案重新提取字段，{flagged} 个字段待人工复核")
+        _sync_index(archive)
 
 
 @app.command()
@@ -247,14 +240,13 @@ def export(
     """Export one JSON object per source file."""
     from archive.export import write_jsonl
 
-    _, store = _setup()
-    if output is None:
-        count = write_jsonl(store, sys.stdout, with_text)
-    else:
-        with output.open("w", encoding="utf-8") as out:
-            count = write_jsonl(store, out, with_text)
+    with _archive() as archive:
+        if output is None:
+            count = write_jsonl(archive.store, sys.stdout, with_text)
+        else:
+            with output.open("w", encoding="utf-8") as out:
+                count = write_jsonl(archive.store, out, with_text)
     err.print(f"导出 {count} 条记录")
-    store.close()
 
 
 keys_app = typer.Typer(no_args_is_help=True, help="API keys")
@@ -267,16 +259,12 @@ def keys_create(
     name: Annotated[str, typer.Option("--name", help="who or what uses it (unique)")],
 ) -> None:
     """Make a key; it is printed once, here, and kept only as a hash."""
-    from archive.store.keys import ApiKeyError, KeyStore
-
-    _, store = _setup()
-    try:
-        key, secret = KeyStore(store.engine).create(name, role)
-    except ApiKeyError as exc:
-        err.print(f"[red]未创建：{exc}[/red]")
-        raise typer.Exit(1) from exc
-    finally:
-        store.close()
+    with _archive() as archive:
+        try:
+            key, secret = KeyStore(archive.store).create(name, role)
+        except ApiKeyError as exc:
+            err.print(f"[red]未创建：{exc}[/red]")
+            raise typer.Exit(1) from exc
     err.print(f"已创建密钥 #{key.id}「{key.name}」（{key.role.value}）；只显示这一次，请妥善保存：")
     typer.echo(secret)
 
@@ -284,11 +272,8 @@ def keys_create(
 @keys_app.command("list")
 def keys_list() -> None:
     """Every key made, revoked ones included; never the secrets."""
-    from archive.store.keys import KeyStore
-
-    _, store = _setup()
-    keys = KeyStore(store.engine).list()
-    store.close()
+    with _archive() as archive:
+        keys = KeyStore(archive.store).list()
     table = Table(title=f"共 {len(keys)} 个密钥")
     for header in ("编号", "名称", "角色", "前缀", "创建时间", "状态"):
         table.add_column(header)
@@ -303,16 +288,12 @@ def keys_list() -> None:
 @keys_app.command("revoke")
 def keys_revoke(key: Annotated[str, typer.Argument(help="the key's name or number")]) -> None:
     """Revoke a key at once; it stays listed, and in the audit log."""
-    from archive.store.keys import ApiKeyError, KeyStore
-
-    _, store = _setup()
-    try:
-        revoked = KeyStore(store.engine).revoke(key)
-    except ApiKeyError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
-    finally:
-        store.close()
+    with _archive() as archive:
+        try:
+            revoked = KeyStore(archive.store).revoke(key)
+        except ApiKeyError as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from exc
     err.print(f"已吊销密钥 #{revoked.id}「{revoked.name}」")
 
 
@@ -329,15 +310,11 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="JSON, as GET /api/v1/stats")] = False,
 ) -> None:
     """Progress figures: files, pages, persons, fields flagged, reviewed, corrected."""
-    from zoneinfo import ZoneInfo
-
-    from archive.store.stats import figures_dict, progress, progress_dict
-
-    settings, store = _setup()
-    found = progress(store.engine, by.value, ZoneInfo(settings.timezone))
-    store.close()
+    period: Period = "day" if by is StatsPeriod.day else "month"
+    with _archive() as archive:
+        found = digitisation_progress(archive, period)
     if as_json:
-        typer.echo(json.dumps(progress_dict(found, by.value), ensure_ascii=False))
+        typer.echo(json.dumps(progress_dict(found, period), ensure_ascii=False))
         return
     table = Table(
         title=f"人数（不同身份证号）{found.persons}，无身份证号的档案 {found.files_without_id} 份"
@@ -345,11 +322,11 @@ def stats(
     for header in ("期间", "档案", "页", "待复核字段", "已复核", "已更正", "确认无误率"):
         table.add_column(header, justify="right")
     rows = [*found.periods.items(), ("合计", found.total)]
-    for period, figures in rows:
+    for label, figures in rows:
         f = figures_dict(figures)
         share = f["confirmed_share"]
         table.add_row(
-            period,
+            label,
             *(str(f[k]) for k in ("files", "pages", "flagged", "reviewed", "corrected")),
             "—" if share is None else f"{share:.1%}",
         )
@@ -369,35 +346,37 @@ def serve(
 
     import uvicorn
 
+    from ingest.pipeline import IngestOptions
     from ingest.uploads import UploadWorker
     from search_api.app import create_app
 
-    settings, store = _setup()
+    settings = _settings()
     stop = threading.Event()
-    worker = threading.Thread(
-        target=UploadWorker(settings, store).serve, args=(stop,), name="upload-worker", daemon=True
-    )
-    worker.start()
-    host, port = host or settings.host, port or settings.port
-    err.print(f"网页 http://{host}:{port}/ ，接口 http://{host}:{port}/api/v1 （说明 /docs）")
-    processes = processes or settings.api_processes
-    try:
-        if processes == 1:
-            uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
-        else:  # each process makes its own app from the same environment
-            uvicorn.run(
-                "search_api.app:from_environment",
-                factory=True,
-                workers=processes,
-                host=host,
-                port=port,
-                log_level="warning",
-            )
-    finally:
-        # A job cut short here is queued again at the next start; what it committed stays.
-        stop.set()
-        worker.join(timeout=5)
-        store.close()
+    with _archive(settings) as archive:
+        uploads = UploadWorker(archive, IngestOptions.from_settings(settings))
+        worker = threading.Thread(
+            target=uploads.serve, args=(stop,), name="upload-worker", daemon=True
+        )
+        worker.start()
+        host, port = host or settings.host, port or settings.port
+        err.print(f"网页 http://{host}:{port}/ ，接口 http://{host}:{port}/api/v1 （说明 /docs）")
+        processes = processes or settings.api_processes
+        try:
+            if processes == 1:
+                uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+            else:  # each process makes its own app from the same environment
+                uvicorn.run(
+                    "search_api.app:from_environment",
+                    factory=True,
+                    workers=processes,
+                    host=host,
+                    port=port,
+                    log_level="warning",
+                )
+        finally:
+            # A job cut short here is queued again at the next start; what it committed stays.
+            stop.set()
+            worker.join(timeout=5)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,158 @@
+"""What the store gives back: typed rows, every time in UTC, never a loose dict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal, get_args
+
+from archive.domain import Evidence, ExtractedField, MediaType
+
+JobStatus = Literal["queued", "running", "finished", "interrupted"]
+
+
+def utc(at: datetime) -> datetime:
+    """SQLite gives back the UTC times it was given without their zone."""
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    """One source file as stored."""
+
+    id: int
+    sha256: str
+    source_name: str  # the file name as uploaded
+    source_path: str
+    original_path: str  # content-addressed copy, relative to the data dir
+    media_type: MediaType
+    size_bytes: int
+    page_count: int
+    job_id: int
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: Any) -> StoredDocument:
+        return cls(
+            id=int(row.id),
+            sha256=row.sha256,
+            source_name=row.source_name,
+            source_path=row.source_path,
+            original_path=row.original_path,
+            media_type=MediaType(row.media_type),
+            size_bytes=int(row.size_bytes),
+            page_count=int(row.page_count),
+            job_id=int(row.job_id),
+            created_at=utc(row.created_at),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentContents:
+    """A document with what search and export read of it: page texts and current fields (each
+    left empty unless asked for)."""
+
+    document: StoredDocument
+    page_text: list[str] = field(default_factory=list)
+    fields: list[ExtractedField] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPage:
+    """A page without what was read on it: its images and how it was straightened."""
+
+    number: int
+    width: int  # of the original page image
+    height: int
+    original_image: str  # relative to the data dir
+    processed_image: str
+    rotation: int
+    skew_deg: float
+    engine: str
+    mean_confidence: float
+
+    @classmethod
+    def of(cls, row: Any) -> StoredPage:
+        return cls(
+            number=int(row.number),
+            width=int(row.width),
+            height=int(row.height),
+            original_image=row.original_image,
+            processed_image=row.processed_image,
+            rotation=int(row.rotation),
+            skew_deg=float(row.skew_deg),
+            engine=row.engine,
+            mean_confidence=float(row.mean_confidence),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A person's correction or confirmation of a field, as appended."""
+
+    id: int
+    document_id: int
+    key: str
+    value: str | None
+    machine_value: str | None  # what the machine had read when the person acted
+    corrected_by: str
+    corrected_at: datetime
+    note: str | None
+
+    @classmethod
+    def of(cls, row: Any) -> Correction:
+        return cls(
+            id=int(row.id),
+            document_id=int(row.document_id),
+            key=row.key,
+            value=row.value,
+            machine_value=row.machine_value,
+            corrected_by=row.corrected_by,
+            corrected_at=utc(row.corrected_at),
+            note=row.note,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentValue:
+    """A field as it stands (a person's correction counts) with its evidence: what a lookup
+    answers, read without the columns it does not show (reasons, alternatives)."""
+
+    value: str | None
+    confidence: float
+    needs_review: bool
+    evidence: Evidence | None
+
+
+@dataclass(frozen=True, slots=True)
+class JobRecord:
+    """A run of ingest, or an upload queued for one."""
+
+    id: int
+    status: JobStatus  # queued -> running -> finished; interrupted when its process died
+    started_at: datetime
+    finished_at: datetime | None
+    pid: int
+    host: str
+    arguments: dict[str, Any]
+    ok: int
+    skipped: int
+    failed: int
+
+    @classmethod
+    def of(cls, row: Any) -> JobRecord:
+        status: JobStatus = row.status
+        if status not in get_args(JobStatus):
+            raise ValueError(f"job {row.id} has an unknown status {status!r}")
+        return cls(
+            id=int(row.id),
+            status=status,
+            started_at=utc(row.started_at),
+            finished_at=utc(row.finished_at) if row.finished_at else None,
+            pid=int(row.pid),
+            host=row.host,
+            arguments=dict(row.arguments),
+            ok=int(row.ok),
+            skipped=int(row.skipped),
+            failed=int(row.failed),
+        )

@@ -1,0 +1,69 @@
+"""A person corrects or confirms a field: appended to its history, the machine's value kept,
+the search index told at once."""
+
+from __future__ import annotations
+
+from archive.domain import FIELD_KEYS, Actor
+from archive.idnumber import well_formed
+from archive.text import is_iso_date
+from archive.usecases.context import Archive
+from archive.usecases.errors import Conflict, Invalid, NotFound
+from archive.usecases.index import sync_index
+from archive.usecases.views import FieldOut, Masker, field_out
+
+
+def normalised(key: str, value: str | None) -> str | None:
+    """A person's value in the form DESIGN's field table gives; refused when it cannot be."""
+    if value is None:
+        return None
+    value = "".join(value.split())
+    if not value:
+        return None
+    if key == "id_number":
+        value = value.upper()
+        if not well_formed(value):
+            raise Invalid(
+                "invalid_value",
+                "身份证号须为 18 位且校验位正确",
+                "an ID number must be 18 characters with a valid check digit",
+            )
+    elif key.endswith("_date") and not is_iso_date(value):
+        raise Invalid(
+            "invalid_value",
+            "日期须为 yyyy-mm 或 yyyy-mm-dd",
+            "a date must be yyyy-mm or yyyy-mm-dd",
+        )
+    elif key == "gender" and value not in ("男", "女"):
+        raise Invalid("invalid_value", "性别须为 男 或 女", "gender must be 男 or 女")
+    return value
+
+
+def correct_field(
+    archive: Archive,
+    actor: Actor,
+    document_id: int,
+    key: str,
+    value: str | None,
+    note: str | None = None,
+) -> FieldOut:
+    """Sets the field to ``value``; the same value as the machine's confirms it."""
+    store = archive.store
+    if key not in FIELD_KEYS:
+        raise Invalid("invalid_parameters", f"没有字段 {key}", f"no field {key!r}")
+    if store.document(document_id) is None:
+        raise NotFound.of("这份档案", "record")
+    value = normalised(key, value)
+    if key not in {f.key for f in store.current_fields(document_id)}:
+        raise Conflict(
+            "no_machine_reading",
+            "这份档案尚未提取字段，请先运行 archive extract --all",
+            "the record has no extracted fields yet",
+        )
+    now = store.correct_field(document_id, key, value, by=actor.name, note=note)
+    archive.audit.record(
+        actor, "correct", {"document_id": document_id, "key": key, "value": value}, [document_id]
+    )
+    # The outbox keeps the update if the index is down: `archive index sync`, or the next
+    # write, sends it.
+    sync_index(archive)
+    return field_out(now, store.corrections(document_id), Masker(actor))

@@ -1,0 +1,104 @@
+"""A record as a person looks at it: every field with its evidence and history; the person's
+other records; the next field the machine was unsure of."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from os import stat_result
+from pathlib import Path
+
+from archive.domain import Actor
+from archive.usecases.context import Archive
+from archive.usecases.errors import Gone, NotFound
+from archive.usecases.views import Masker, RecordOut, record_out
+
+
+def view_record(archive: Archive, actor: Actor, document_id: int) -> RecordOut:
+    store = archive.store
+    document = store.document(document_id)
+    if document is None:
+        raise NotFound.of("这份档案", "record")
+    out = record_out(
+        document,
+        store.pages_of(document_id),
+        store.current_fields(document_id),
+        store.corrections(document_id),
+        Masker(actor),
+    )
+    archive.audit.record(actor, "view_record", {"document_id": document_id}, [document_id])
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentLink:
+    document_id: int
+    source: str
+
+
+def other_documents(archive: Archive, document_id: int) -> list[DocumentLink]:
+    """The other records of the person this one belongs to, by its current ID number (whole:
+    the record shown may be masked, the lookup is not)."""
+    store = archive.store
+    current = store.current_fields(document_id)
+    id_number = next((f.value for f in current if f.key == "id_number"), None)
+    if not id_number:
+        return []
+    others = []
+    for other in store.documents_with_value("id_number", [id_number]).get(id_number, []):
+        doc = store.document(other)
+        if other != document_id and doc:
+            others.append(DocumentLink(other, doc.source_name))
+    return others
+
+
+def next_review(archive: Archive, after: tuple[int, str] | None = None) -> tuple[int, str] | None:
+    """(document id, field key) of the next field the machine flagged and no person has looked
+    at; past ``after`` when given (a field skipped for now)."""
+    return archive.store.next_for_review(after)
+
+
+def fields_to_review(archive: Archive) -> int:
+    """Fields the machine flagged that wait for a person."""
+    return archive.store.count_for_review()
+
+
+@dataclass(frozen=True, slots=True)
+class PageImage:
+    path: Path
+    stat: stat_result  # of the file when it was looked at: its size and when it changed
+
+
+def page_image(
+    archive: Archive,
+    actor: Actor,
+    document_id: int,
+    number: int,
+    processed: bool = False,
+    width: int | None = None,
+) -> PageImage:
+    """The image file of a page, the scan as scanned or as processed; looking is audited like
+    any view of a record (the image itself cannot be masked)."""
+    page = next((p for p in archive.store.pages_of(document_id) if p.number == number), None)
+    if page is None:
+        raise NotFound.of("这一页", "page")
+    path = archive.data_dir / (page.processed_image if processed else page.original_image)
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise Gone(
+            "image_missing",
+            "页面图像文件已不在数据目录中",
+            "the page image file is gone from the data dir",
+        ) from exc
+    archive.audit.record(
+        actor,
+        "view_image",
+        {
+            "document_id": document_id,
+            "page": number,
+            "kind": "processed" if processed else "original",
+            "width": width,
+        },
+        [document_id],
+    )
+    return PageImage(path, stat)

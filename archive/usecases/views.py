@@ -1,0 +1,268 @@
+"""What the use cases answer with, the same for the API, the web pages and the CLI: records,
+fields with their evidence, hits, persons and jobs, ID numbers masked for whoever may not see
+them. The Chinese descriptions are what the OpenAPI schema shows to integrating engineers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from archive.domain import FIELD_KEYS, Actor, Evidence, ExtractedField
+from archive.masking import mask_id, mask_ids_in_text
+from archive.search.model import SearchHit
+from archive.store.rows import Correction, CurrentValue, StoredDocument, StoredPage
+
+
+class EvidenceOut(BaseModel):
+    page: int = Field(description="页码（从 1 起）", examples=[1])
+    bbox: list[int] = Field(
+        description="在原始扫描页图像上的框 [x0, y0, x1, y1]（像素）",
+        examples=[[412, 233, 618, 270]],
+    )
+    text: str = Field(description="识别出的原文", examples=["王伟"])
+
+
+class AlternativeOut(BaseModel):
+    value: str | None = Field(description="同一文件其他位置读到的另一个值")
+    evidence: EvidenceOut
+
+
+class CorrectionOut(BaseModel):
+    value: str | None = Field(description="人工确认或更正后的值")
+    machine_value: str | None = Field(description="当时机器识别的值")
+    by: str = Field(description="操作人（密钥名称）")
+    at: datetime = Field(description="时间（UTC）")
+    note: str | None = Field(None, description="备注")
+
+
+class FieldOut(BaseModel):
+    value: str | None = Field(description="当前值（有人工更正时为更正后的值）；未找到为 null")
+    confidence: float = Field(description="置信度 0–1；人工确认或更正后为 1", examples=[0.97])
+    needs_review: bool = Field(description="是否需要人工复核")
+    reasons: list[str] = Field(default_factory=list, description="需要复核的原因")
+    repair: str | None = Field(None, description="机器自动修正的说明（依据校验位等）")
+    evidence: EvidenceOut | None = Field(description="出处：页、框、原文")
+    alternatives: list[AlternativeOut] = Field(
+        default_factory=list, description="其他页读到的不同值"
+    )
+    machine_value: str | None = Field(None, description="机器识别的值（有人工更正时保留）")
+    corrected_by: str | None = Field(None, description="最后确认或更正的人")
+    history: list[CorrectionOut] = Field(
+        default_factory=list, description="人工确认与更正的全部记录"
+    )
+
+
+class PageOut(BaseModel):
+    number: int = Field(description="页码")
+    width: int = Field(description="原始页图像宽（像素）")
+    height: int = Field(description="原始页图像高（像素）")
+    rotation: int = Field(description="识别前转正所转的角度（0/90/180/270）")
+    skew_deg: float = Field(description="纠正的倾斜角（度）")
+    mean_confidence: float = Field(description="整页平均识别置信度")
+    image_url: str = Field(description="原始页图像地址")
+    processed_image_url: str = Field(description="处理后（转正、纠斜、二值化）页图像地址")
+
+
+class RecordOut(BaseModel):
+    document_id: int = Field(description="档案（源文件）编号", examples=[42])
+    source: str = Field(description="上传时的文件名", examples=["王伟-退役登记表.pdf"])
+    media_type: str = Field(description="文件类型", examples=["application/pdf"])
+    sha256: str = Field(description="文件内容的 SHA-256")
+    ingested_at: datetime = Field(description="入库时间（UTC）")
+    fields: dict[str, FieldOut] = Field(description="全部关键字段，键见 DESIGN 字段表")
+    pages: list[PageOut]
+
+
+class HighlightOut(BaseModel):
+    page: int = Field(description="页码")
+    snippet: str = Field(
+        description="摘录，命中处以【】标出", examples=["……于【1998年12月】入伍……"]
+    )
+
+
+class HitOut(BaseModel):
+    document_id: int
+    source: str = Field(description="上传时的文件名")
+    score: float = Field(description="相关度（越大越相关）")
+    name: str | None = Field(None, description="姓名")
+    gender: str | None = Field(None, description="性别")
+    id_number: str | None = Field(
+        None, description="身份证号（staff 角色看到的是遮蔽形式 340123********1234）"
+    )
+    unit: str | None = Field(None, description="部队番号")
+    birth_date: str | None = Field(None, description="出生日期")
+    enlistment_date: str | None = Field(None, description="入伍时间")
+    discharge_date: str | None = Field(None, description="退役时间")
+    discharge_type: str | None = Field(None, description="退役方式")
+    highlights: list[HighlightOut] = Field(default_factory=list, description="全文命中摘录")
+
+
+class SearchOut(BaseModel):
+    total: int = Field(description="命中总数")
+    hits: list[HitOut]
+    facets: dict[str, dict[str, int]] = Field(
+        description="分面计数：discharge_type、enlistment_year、unit",
+        examples=[{"discharge_type": {"自主就业": 12}, "enlistment_year": {"1998": 5}, "unit": {}}],
+    )
+    next: str | None = Field(description="下一页的游标；没有下一页为 null")
+
+
+class PersonValue(BaseModel):
+    value: str | None
+    document_ids: list[int] = Field(description="读到这个值的档案")
+    confidence: float = Field(description="这些档案中的最高置信度")
+    needs_review: bool
+
+
+class PersonField(BaseModel):
+    value: str | None = Field(description="各档案一致时的值；不一致时为 null，见 values")
+    agreed: bool = Field(description="各档案是否一致")
+    values: list[PersonValue]
+
+
+class PersonOut(BaseModel):
+    id_number: str
+    documents: list[dict[str, int | str]] = Field(
+        description="此人的全部档案 {document_id, source}"
+    )
+    fields: dict[str, PersonField]
+    conflicts: list[str] = Field(description="档案之间不一致的字段")
+
+
+class FileState(BaseModel):
+    name: str = Field(description="上传时的文件名（含文件夹内的相对路径）")
+    state: Literal["queued", "processing", "ok", "skipped", "failed"] = Field(
+        description="queued 排队；processing 处理中；ok 已入库；skipped 已有相同内容；failed 失败"
+    )
+    document_id: int | None = Field(None, description="入库后（或相同内容已有）的档案编号")
+    pages: int = 0
+    reason_code: str | None = Field(None, description="失败或跳过的原因代码（见 README）")
+    message: str | None = Field(None, description="原因说明")
+
+
+class JobOut(BaseModel):
+    job_id: int
+    status: Literal["queued", "running", "finished", "interrupted"] = Field(description="作业状态")
+    total: int = Field(description="文件数")
+    done: int = Field(description="已有结果的文件数")
+    ok: int
+    skipped: int
+    failed: int
+    files: list[FileState]
+
+
+class Masker:
+    """Masks the ID number field, and any ID number in text as read, for one actor."""
+
+    def __init__(self, actor: Actor) -> None:
+        self.on = not actor.sees_id_numbers
+
+    def value(self, key: str, value: str | None) -> str | None:
+        return mask_id(value) if self.on and key == "id_number" else value
+
+    def text(self, text: str) -> str:
+        return mask_ids_in_text(text) if self.on else text
+
+    def evidence(self, e: Evidence | None) -> EvidenceOut | None:
+        return None if e is None else EvidenceOut(page=e.page, bbox=e.box, text=self.text(e.text))
+
+
+def _missing() -> FieldOut:
+    return FieldOut(
+        value=None, confidence=0.0, needs_review=True, reasons=["未提取"], evidence=None
+    )
+
+
+def field_out(f: ExtractedField, history: list[Correction], m: Masker) -> FieldOut:
+    return FieldOut(
+        value=m.value(f.key, f.value),
+        confidence=f.confidence,
+        needs_review=f.needs_review,
+        reasons=f.reasons,
+        repair=m.text(f.repair) if f.repair else None,
+        evidence=m.evidence(f.evidence),
+        alternatives=[
+            AlternativeOut(value=m.value(f.key, a.value), evidence=m.evidence(a.evidence))
+            for a in f.alternatives
+        ],
+        machine_value=m.value(f.key, f.machine_value),
+        corrected_by=f.corrected_by,
+        history=[
+            CorrectionOut(
+                value=m.value(f.key, c.value),
+                machine_value=m.value(f.key, c.machine_value),
+                by=c.corrected_by,
+                at=c.corrected_at,
+                note=c.note,
+            )
+            for c in history
+            if c.key == f.key
+        ],
+    )
+
+
+def lookup_fields(values: dict[str, CurrentValue], m: Masker) -> dict[str, dict[str, object]]:
+    """A record's fields as LookupField dicts: built plain, since a batch of a thousand
+    records would spend most of its time validating models it has just built itself."""
+    out: dict[str, dict[str, object]] = {}
+    for key in FIELD_KEYS:
+        v = values.get(key)
+        if v is None:
+            out[key] = {"value": None, "confidence": 0.0, "needs_review": True, "evidence": None}
+            continue
+        e = v.evidence
+        out[key] = {
+            "value": m.value(key, v.value),
+            "confidence": v.confidence,
+            "needs_review": v.needs_review,
+            "evidence": None
+            if e is None
+            else {"page": e.page, "bbox": e.box, "text": m.text(e.text)},
+        }
+    return out
+
+
+def record_out(
+    document: StoredDocument,
+    pages: list[StoredPage],
+    found: list[ExtractedField],
+    history: list[Correction],
+    m: Masker,
+) -> RecordOut:
+    base = f"/api/v1/documents/{document.id}/pages"
+    by_key = {f.key: f for f in found}
+    return RecordOut(
+        document_id=document.id,
+        source=document.source_name,
+        media_type=document.media_type.value,
+        sha256=document.sha256,
+        ingested_at=document.created_at,
+        fields={
+            k: field_out(by_key[k], history, m) if k in by_key else _missing() for k in FIELD_KEYS
+        },
+        pages=[
+            PageOut(
+                number=p.number,
+                width=p.width,
+                height=p.height,
+                rotation=p.rotation,
+                skew_deg=p.skew_deg,
+                mean_confidence=p.mean_confidence,
+                image_url=f"{base}/{p.number}/image",
+                processed_image_url=f"{base}/{p.number}/image?kind=processed",
+            )
+            for p in pages
+        ],
+    )
+
+
+def hit_out(h: SearchHit) -> HitOut:
+    return HitOut(
+        document_id=h.document_id,
+        source=h.source,
+        score=h.score,
+        highlights=[HighlightOut(page=x.page, snippet=x.snippet) for x in h.highlights],
+        **{k: v for k, v in h.fields.items() if k in HitOut.model_fields},
+    )
