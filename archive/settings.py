@@ -19,7 +19,10 @@ class Settings(BaseSettings):
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
     engine: str = "rapidocr"  # measured best (scripts/bench_ocr.py); "tesseract" also supported
     ocr_lang: str = "chi_sim"
-    ocr_timeout_s: float = Field(180.0, gt=0)
+    ocr_timeout_s: float = Field(180.0, gt=0, description="one tesseract call")
+    page_timeout_s: float = Field(
+        600.0, gt=0, description="a page read for longer is taken to hang: its worker is stopped"
+    )
     pdf_dpi: int = Field(300, ge=72, le=600)
     max_file_bytes: int = Field(2 * 1024**3, ge=1)
     max_pages: int = Field(2000, ge=1, description="more pages than this: refused as too large")

@@ -8,12 +8,9 @@ point leaves nothing half-written and the next run redoes only what was not comm
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
@@ -35,8 +32,9 @@ from archive.store import Store
 from ingest import intake
 from ingest.errors import IngestError
 from ingest.extract.extractor import ExtractOptions, extract
+from ingest.pool import Collected, PagePool
 from ingest.scans import ScanLimits, inspect
-from ingest.worker import PageDone, PageTask, init_worker, process_page
+from ingest.worker import PageDone, PageTask
 from ocr import EngineFactory, EngineSpec
 
 log = structlog.get_logger(__name__)
@@ -68,6 +66,7 @@ class _Silent:
 class IngestOptions:
     workers: int
     engine: EngineFactory
+    page_timeout_s: float  # a page still being read after this long is taken to hang
     limits: ScanLimits
     max_file_bytes: int
     commit_every_s: float
@@ -80,6 +79,7 @@ class IngestOptions:
         return cls(
             workers=workers or s.workers,
             engine=EngineSpec(engine or s.engine, s.ocr_lang, s.ocr_timeout_s),
+            page_timeout_s=s.page_timeout_s,
             limits=ScanLimits(s.pdf_dpi, s.max_pages, s.max_page_pixels),
             max_file_bytes=s.max_file_bytes,
             commit_every_s=s.commit_every_s,
@@ -275,85 +275,62 @@ class IngestRun:
                     engine=self.options.engine,
                 )
 
-    def _pool(self) -> ProcessPoolExecutor:
-        # spawn: the parent runs threads (progress display, DB driver); fork would copy locks.
-        return ProcessPoolExecutor(
-            max_workers=self.options.workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=init_worker,
-        )
-
     def _read_pages(self, planned: list[_Planned], report: IngestReport) -> None:
         if not planned:
             return
         by_key = {p.key: p for p in planned}
         tasks = self._tasks(planned)
         retries: deque[PageTask] = deque()
-        inflight: dict[Future[PageDone], PageTask] = {}
         ready: list[tuple[NewDocument, FileResult]] = []
         last_commit = time.monotonic()
-        pool = self._pool()
+        pool = PagePool(self.options.workers, self.options.page_timeout_s)
         exhausted = False
         try:
-            while not exhausted or retries or inflight:
+            while not exhausted or retries or pool.busy:
                 if retries:
                     # A page that was in flight when a worker died runs alone, so a second
                     # crash names the page that causes it and spares the innocent ones.
-                    if not inflight:
-                        task = retries.popleft()
-                        inflight[pool.submit(process_page, task)] = task
+                    if not pool.busy:
+                        pool.submit(retries.popleft())
                 else:
-                    while not exhausted and len(inflight) < self.options.workers * 2:
+                    while not exhausted and pool.busy < self.options.workers * 2:
                         upcoming = next(tasks, None)
                         if upcoming is None:
                             exhausted = True
                         elif by_key[upcoming.file_key].failure is None:
-                            inflight[pool.submit(process_page, upcoming)] = upcoming
-                if not inflight:
+                            pool.submit(upcoming)
+                if not pool.busy:
                     continue
-                done, _ = wait(inflight, timeout=0.5, return_when=FIRST_COMPLETED)
-                crashed: list[PageTask] = []
-                for future in done:
-                    task = inflight.pop(future)
-                    try:
-                        page = future.result()
-                    except BrokenProcessPool:
-                        crashed.append(task)
-                        continue
-                    except Exception as exc:  # a bug must cost one file, never the batch
-                        log.exception(
-                            "ingest.page_error", path=str(task.original), page=task.number
-                        )
-                        failure = Failure("internal_error", repr(exc), task.number)
-                        page = PageDone(task.file_key, task.number, None, failure, 0.0, 0.0)
+                collected = pool.collect()
+                for task, page in collected.finished:
                     self._page_finished(by_key[task.file_key], page, report, ready)
-                if crashed:
-                    crashed += inflight.values()  # the pool is gone: every page in it is lost
-                    inflight.clear()
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    pool = self._pool()
-                    self._after_crash(crashed, by_key, retries, report)
+                if collected.lost:
+                    self._after_crash(collected, by_key, retries, report)
                 if ready and (time.monotonic() - last_commit >= self.options.commit_every_s):
                     self._commit(ready, report)
                     last_commit = time.monotonic()
             self._commit(ready, report)
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            report.pool_restarts += pool.restarts
+            pool.close()
 
     def _after_crash(
         self,
-        lost: list[PageTask],
+        collected: Collected,
         by_key: dict[int, _Planned],
         retries: deque[PageTask],
         report: IngestReport,
     ) -> None:
         """Pages lost with a dead pool go back in line to run alone; a page that was already
-        alone when the pool died is the cause, and its file fails."""
-        report.pool_restarts += 1
-        log.warning("ingest.pool_restarted", pages=len(lost))
-        for task in lost:
+        alone when the pool died is the cause, and its file fails; so does a page that ran
+        past its deadline."""
+        log.warning("ingest.pool_restarted", pages=len(collected.lost))
+        for task in collected.lost:
             plan = by_key[task.file_key]
-            if task.attempt >= 1:
+            if task in collected.overdue:
+                detail = f"no answer in {self.options.page_timeout_s:.0f} s; the worker was stopped"
+                self._fail(plan, Failure("ocr_timeout", detail, task.number), report)
+            elif task.attempt >= 1:
                 self._fail(plan, Failure("worker_crashed", "", task.number), report)
             elif plan.failure is None:
                 retries.append(replace(task, attempt=task.attempt + 1))

@@ -8,6 +8,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass
+from multiprocessing.queues import Queue
 from pathlib import Path
 
 import cv2
@@ -28,6 +29,8 @@ from ocr import (
     Recognition,
 )
 
+TaskKey = tuple[int, int, int]  # file key, page number, attempt
+
 
 @dataclass(frozen=True, slots=True)
 class PageTask:
@@ -41,6 +44,10 @@ class PageTask:
     engine: EngineFactory  # built in the worker: engines do not cross processes
     attempt: int = 0
 
+    @property
+    def key(self) -> TaskKey:
+        return self.file_key, self.number, self.attempt
+
 
 @dataclass(frozen=True, slots=True)
 class PageDone:
@@ -48,12 +55,18 @@ class PageDone:
     number: int
     record: PageRecord | None
     failure: Failure | None
-    seconds: float  # whole page, in the worker
-    engine_seconds: float  # of which inside the OCR engine's program
+    seconds: float = 0.0  # whole page, in the worker
+    engine_seconds: float = 0.0  # of which inside the OCR engine's program
 
 
-def init_worker() -> None:
-    """One engine thread per process (the pool supplies the parallelism), and a watchdog."""
+_STARTED: Queue[tuple[TaskKey, int]] | None = None  # where the worker says which page it began
+
+
+def init_worker(started: Queue[tuple[TaskKey, int]] | None = None) -> None:
+    """One engine thread per process (the pool supplies the parallelism), and a watchdog;
+    ``started`` hears of every page as it begins, so its deadline runs from then."""
+    global _STARTED
+    _STARTED = started
     os.environ["OMP_THREAD_LIMIT"] = "1"
     cv2.setNumThreads(1)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
@@ -133,6 +146,8 @@ def _failure(exc: Exception, page: int) -> Failure:
 
 
 def process_page(task: PageTask) -> PageDone:
+    if _STARTED is not None:
+        _STARTED.put((task.key, os.getpid()))
     start = time.perf_counter()
     engine = _TimedEngine(task.engine.build())
     record: PageRecord | None = None

@@ -177,6 +177,8 @@ def estimate_skew(ink: np.ndarray, max_deg: float) -> tuple[float, float]:
     for _ in range(3):  # coarse to fine: 1°, 0.1°, 0.01°
         angles = np.arange(best - span, best + span + step / 2, step)
         scores = _profile_scores(ink, angles)
+        if scores.max() <= scores.min():
+            break  # no angle reads better than another (a blank page): nothing to turn back
         best, score = float(angles[int(np.argmax(scores))]), float(scores.max())
         span, step = step, step / 10
     return -best, score

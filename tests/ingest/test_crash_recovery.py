@@ -125,39 +125,3 @@ def test_ctrl_c_leaves_a_consistent_store(tmp_path: Path, signal_number: int) ->
     assert _count(data / "archive.db", "select count(*) from pages") == sum(
         s.pages for s in samples
     )
-
-
-def test_a_worker_killed_mid_page_costs_no_file(tmp_path: Path) -> None:
-    """The OOM killer takes a pool worker: its pages are retried alone and every file lands."""
-    import threading
-
-    import psutil
-
-    from archive.domain import Outcome
-    from archive.settings import Settings
-    from archive.store import Store
-    from ingest.pipeline import IngestOptions, IngestReport, IngestRun
-
-    samples = generate(tmp_path / "s", count=4, seed=23, dpi=TEST_DPI, levels=("mild",))
-    settings = Settings(data_dir=tmp_path / "data", workers=2, pdf_dpi=TEST_DPI, _env_file=None)  # type: ignore[call-arg]
-    store = Store.open(settings.resolved_database_url)
-    reports: list[IngestReport] = []
-    run = IngestRun(store, settings.data_dir, IngestOptions.from_settings(settings))
-    thread = threading.Thread(target=lambda: reports.append(run.run([s.path for s in samples])))
-    thread.start()
-    deadline = time.monotonic() + 120
-    workers: list[psutil.Process] = []
-    while not workers and time.monotonic() < deadline:
-        workers = [
-            p
-            for p in psutil.Process().children()
-            if any("spawn_main" in part for part in p.cmdline())
-        ]
-        time.sleep(0.05)
-    assert workers, "the pool never started"
-    time.sleep(1.0)  # let it get into a page
-    workers[0].kill()
-    thread.join(timeout=600)
-    store.close()
-    assert reports and reports[0].pool_restarts >= 1
-    assert [r.outcome for r in reports[0].results] == [Outcome.OK] * 4

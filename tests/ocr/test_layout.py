@@ -19,6 +19,7 @@ from ocr.types import Box, Line, Recognition, Word
 from ocr.words import line_of, rows_from_words
 from scripts.ocr_metrics import normalise
 from scripts.samplegen.generate import generate
+from tests.fakes.engines import FakeEngine
 
 DPI = 150
 
@@ -126,23 +127,16 @@ def _lines(state: PageState) -> tuple[Line, ...]:
     return arrange("x", list(state.words), state.cells).lines
 
 
-class _CropOnlyReader:
+class _CropOnlyReader(FakeEngine):
     """Reads nothing on a whole page, and one glyph on any small crop: stands in for a text
     detector that misses a lone character, to show where the second look puts what it reads."""
 
     name = "crop-only"
-    reads_binary = True
 
     def recognize(self, image: np.ndarray) -> Recognition:
         if image.shape[0] > 300:
             return Recognition(self.name, ())
         return Recognition(self.name, (line_of([Word("无", Box(20, 10, 40, 30), 0.9)]),))
-
-    def guess_orientation(self, image: np.ndarray) -> None:
-        return None
-
-    def check_available(self) -> None:
-        return None
 
 
 def test_a_cell_with_ink_but_no_text_is_read_again_on_its_own() -> None:
@@ -175,12 +169,11 @@ def test_a_cell_read_unsure_is_read_again_and_the_surer_reading_stands() -> None
     assert kept == doubtful
 
 
-class _FixedReader:
+class _FixedReader(FakeEngine):
     """Reads the given words (boxes in page coordinates) on any crop of the cell at x 250, y 100:
     stands in for an engine whose crop reading differs from its page reading."""
 
     name = "fixed"
-    reads_binary = True
 
     def __init__(self, words: list[Word]) -> None:
         inset, pad = max(2, DPI // 60), DPI // 10
@@ -192,12 +185,6 @@ class _FixedReader:
 
     def recognize(self, image: np.ndarray) -> Recognition:
         return Recognition(self.name, (line_of(self.words),))
-
-    def guess_orientation(self, image: np.ndarray) -> None:
-        return None
-
-    def check_available(self) -> None:
-        return None
 
 
 def test_a_reading_that_leaves_ink_unread_yields_to_one_that_reads_it_all() -> None:
@@ -244,12 +231,11 @@ def test_a_cell_is_read_again_from_the_binary_page_too() -> None:
     assert [line.text for line in _lines(again)] == ["三月"]
 
 
-class _NarrowOnlyReader:
+class _NarrowOnlyReader(FakeEngine):
     """Reads a glyph only on a crop no wider than 100 px, at its middle: stands in for a
     detector that misses a lone glyph in a wide cell."""
 
     name = "narrow-only"
-    reads_binary = True
 
     def recognize(self, image: np.ndarray) -> Recognition:
         h, w = image.shape[:2]
@@ -257,12 +243,6 @@ class _NarrowOnlyReader:
             return Recognition(self.name, ())
         box = Box(w // 2 - 10, h // 2 - 10, w // 2 + 10, h // 2 + 10)
         return Recognition(self.name, (line_of([Word("女", box, 0.99)]),))
-
-    def guess_orientation(self, image: np.ndarray) -> None:
-        return None
-
-    def check_available(self) -> None:
-        return None
 
 
 def test_a_lone_glyph_the_cell_reading_misses_is_read_from_its_ink_cut_tight() -> None:
@@ -288,12 +268,11 @@ def test_text_outside_any_cell_that_no_word_covers_is_found_and_read() -> None:
     assert [(line.text, line.cell) for line in _lines(found)] == [("无", None), ("男", None)]
 
 
-class _SpeckReader:
+class _SpeckReader(FakeEngine):
     """Reads nothing on a whole cell; on a tighter crop, the speck at its left edge as "+"
     and the text after it again."""
 
     name = "speck"
-    reads_binary = True
 
     def recognize(self, image: np.ndarray) -> Recognition:
         pad = DPI // 10
@@ -302,12 +281,6 @@ class _SpeckReader:
         speck = Word("+", Box(pad, pad, pad + 6, pad + 6), 0.99)
         text = Word("部队", Box(pad + 20, pad - 5, pad + 100, pad + 15), 0.99)
         return Recognition(self.name, (line_of([speck, text]),))
-
-    def guess_orientation(self, image: np.ndarray) -> None:
-        return None
-
-    def check_available(self) -> None:
-        return None
 
 
 def test_specks_beside_a_value_are_not_read_into_it() -> None:

@@ -156,6 +156,13 @@ def test_orientation_with_the_engine_names_how_the_scan_was_turned(turns: int, k
     assert [s.name for s in result.steps][-1] == "orientation"
 
 
+def test_a_blank_page_is_not_turned() -> None:
+    """No ink, no evidence of skew: the page stays as it was scanned (it was once turned by
+    the whole search range, 15°, and came out larger than it went in)."""
+    result = preprocess(np.full((800, 600, 3), 250, np.uint8), PreprocessOptions(dpi=DPI))
+    assert result.skew_deg == 0.0 and result.image.shape == (800, 600)
+
+
 def test_faint_text_on_a_skewed_page_survives_the_scanner_bed_around_it() -> None:
     """The bed's dark corners, turned inside the page by deskew, must not drag the threshold
     below pale ink."""
