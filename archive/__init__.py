@@ -1,3 +1,4 @@
-"""Core shared by every part of vetarchive: settings, domain types, the store, the CLI."""
+"""The core every other package stands on: settings, domain types, failure codes, text
+normalisation, the store, the search backends, and the use cases over records."""
 
 __version__ = "0.1.0"

@@ -20,11 +20,12 @@ from archive import __version__, logs
 from archive.domain import Actor, Outcome, Role
 from archive.settings import Settings
 from archive.store.keys import ApiKeyError, KeyStore
-from archive.store.stats import Period, figures_dict, progress_dict
+from archive.store.stats import Period
 from archive.usecases import Archive, Refused
 from archive.usecases.admin import digitisation_progress
 from archive.usecases.find import Found, find_records
 from archive.usecases.index import rebuild_index, sync_index
+from archive.usecases.views import figures_dict, progress_dict
 from archive_cli.progress import IngestProgress, summary_table
 
 app = typer.Typer(
@@ -238,7 +239,7 @@ def export(
     ] = None,
 ) -> None:
     """Export one JSON object per source file."""
-    from archive.export import write_jsonl
+    from archive.usecases.export import write_jsonl
 
     with _archive() as archive:
         if output is None:

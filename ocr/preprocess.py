@@ -1,4 +1,4 @@
-"""Page preprocessing: pure functions from a scan to an upright, straight, clean image.
+"""Page preprocessing: pure functions from a scan to a straight, clean image.
 
 Every step records what it chose (StepRecord) and the composed transform maps processed
 coordinates back to the original scan. Which way up the page stands is left to the engine

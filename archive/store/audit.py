@@ -33,6 +33,18 @@ class AuditEntry:
     request_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class AuditQuery:
+    """Which entries to read: all are filters, ``before_id`` pages back to older ones."""
+
+    before_id: int | None = None
+    limit: int = 100
+    action: str | None = None
+    key_name: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
 class AuditLog:
     """Appends with group commit: concurrent requests' entries share one transaction (one
     fsync), and each caller returns only once its entry is durable, so no answer leaves the
@@ -91,29 +103,21 @@ class AuditLog:
         with self.store.begin() as conn:
             conn.execute(schema.audit_log.insert(), rows)
 
-    def entries(
-        self,
-        *,
-        before_id: int | None = None,
-        limit: int = 100,
-        action: str | None = None,
-        key_name: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-    ) -> list[AuditEntry]:
-        """Newest first; ``before_id`` pages back through older ones."""
+    def entries(self, asked: AuditQuery | None = None) -> list[AuditEntry]:
+        """Newest first, as ``asked``."""
+        q = asked or AuditQuery()
         t = schema.audit_log
-        chosen = select(t).order_by(t.c.id.desc()).limit(limit)
-        if before_id is not None:
-            chosen = chosen.where(t.c.id < before_id)
-        if action:
-            chosen = chosen.where(t.c.action == action)
-        if key_name:
-            chosen = chosen.where(t.c.key_name == key_name)
-        if since:
-            chosen = chosen.where(t.c.at >= since)
-        if until:
-            chosen = chosen.where(t.c.at < until)
+        chosen = select(t).order_by(t.c.id.desc()).limit(q.limit)
+        if q.before_id is not None:
+            chosen = chosen.where(t.c.id < q.before_id)
+        if q.action:
+            chosen = chosen.where(t.c.action == q.action)
+        if q.key_name:
+            chosen = chosen.where(t.c.key_name == q.key_name)
+        if q.since:
+            chosen = chosen.where(t.c.at >= q.since)
+        if q.until:
+            chosen = chosen.where(t.c.at < q.until)
         with self.store.connect() as conn:
             rows = conn.execute(chosen).all()
         return [

@@ -99,28 +99,3 @@ def progress(store: Store, by: Period, tz: ZoneInfo) -> Progress:
     )
     known = [v for v in id_numbers.values() if v]
     return Progress(total, len(set(known)), len(id_numbers) - len(known), periods)
-
-
-def figures_dict(f: Figures) -> dict[str, int | float | None]:
-    share = f.confirmed_share
-    return {
-        "files": f.files,
-        "pages": f.pages,
-        "flagged": f.flagged,
-        "reviewed": f.reviewed,
-        "corrected": f.corrected,
-        "confirmed_share": round(share, 4) if share is not None else None,
-    }
-
-
-def progress_dict(p: Progress, by: Period) -> dict[str, object]:
-    """The figures as GET /api/v1/stats and `archive stats --json` give them."""
-    return {
-        "total": {
-            **figures_dict(p.total),
-            "persons": p.persons,
-            "files_without_id": p.files_without_id,
-        },
-        "by": by,
-        "periods": [{"period": k, **figures_dict(v)} for k, v in p.periods.items()],
-    }

@@ -3,12 +3,13 @@ whether the archive can answer at all."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from archive.store.audit import AuditEntry
+from archive.store.audit import AuditEntry, AuditQuery
 from archive.store.stats import Period, Progress, progress
 from archive.store.store import StoreError
 from archive.usecases.context import Archive
+
+# What the front ends ask the audit trail with, and get back.
+__all__ = ["AuditEntry", "AuditQuery", "audit_trail", "digitisation_progress", "readiness"]
 
 
 def digitisation_progress(archive: Archive, by: Period) -> Progress:
@@ -16,25 +17,9 @@ def digitisation_progress(archive: Archive, by: Period) -> Progress:
     return progress(archive.store, by, archive.timezone)
 
 
-def audit_trail(
-    archive: Archive,
-    *,
-    before_id: int | None = None,
-    limit: int = 100,
-    action: str | None = None,
-    key_name: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-) -> list[AuditEntry]:
-    """Entries newest first, filtered; ``before_id`` pages back through older ones."""
-    return archive.audit.entries(
-        before_id=before_id,
-        limit=limit,
-        action=action,
-        key_name=key_name,
-        since=since,
-        until=until,
-    )
+def audit_trail(archive: Archive, asked: AuditQuery) -> list[AuditEntry]:
+    """Entries newest first, as asked."""
+    return archive.audit.entries(asked)
 
 
 def readiness(archive: Archive) -> dict[str, str]:

@@ -3,13 +3,13 @@ name and birth date, each answer with every field's value, confidence and eviden
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from archive.domain import Actor
 from archive.store.rows import CurrentValue
-from archive.text import fold
+from archive.text import fold, is_iso_date
 from archive.usecases.context import Archive
 from archive.usecases.views import Masker, lookup_fields
 
@@ -17,16 +17,19 @@ ID_EXAMPLE = "11010519491231002X"
 Status = Literal["exact", "ambiguous", "none"]
 
 
+def _month_or_day(value: str) -> str:
+    if not is_iso_date(value):
+        raise ValueError("birth_date must be yyyy-mm or yyyy-mm-dd, a real month and day")
+    return value
+
+
 class LookupQuery(BaseModel):
     """按身份证号，或按姓名加出生日期查询一个人。"""
 
     id_number: str | None = Field(None, description="18 位身份证号", examples=[ID_EXAMPLE])
     name: str | None = Field(None, description="姓名（与 birth_date 同用）", examples=["王伟"])
-    birth_date: str | None = Field(
-        None,
-        description="出生日期 yyyy-mm 或 yyyy-mm-dd（与 name 同用）",
-        pattern=r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$",
-        examples=["1949-12"],
+    birth_date: Annotated[str, AfterValidator(_month_or_day)] | None = Field(
+        None, description="出生日期 yyyy-mm 或 yyyy-mm-dd（与 name 同用）", examples=["1949-12"]
     )
 
     @model_validator(mode="after")

@@ -13,6 +13,7 @@ from archive.domain import FIELD_KEYS, Actor, Evidence, ExtractedField
 from archive.masking import mask_id, mask_ids_in_text
 from archive.search.model import SearchHit
 from archive.store.rows import Correction, CurrentValue, StoredDocument, StoredPage
+from archive.store.stats import Figures, Period, Progress
 
 
 class EvidenceOut(BaseModel):
@@ -266,3 +267,28 @@ def hit_out(h: SearchHit) -> HitOut:
         highlights=[HighlightOut(page=x.page, snippet=x.snippet) for x in h.highlights],
         **{k: v for k, v in h.fields.items() if k in HitOut.model_fields},
     )
+
+
+def figures_dict(f: Figures) -> dict[str, int | float | None]:
+    share = f.confirmed_share
+    return {
+        "files": f.files,
+        "pages": f.pages,
+        "flagged": f.flagged,
+        "reviewed": f.reviewed,
+        "corrected": f.corrected,
+        "confirmed_share": round(share, 4) if share is not None else None,
+    }
+
+
+def progress_dict(p: Progress, by: Period) -> dict[str, object]:
+    """The figures as GET /api/v1/stats and `archive stats --json` give them."""
+    return {
+        "total": {
+            **figures_dict(p.total),
+            "persons": p.persons,
+            "files_without_id": p.files_without_id,
+        },
+        "by": by,
+        "periods": [{"period": k, **figures_dict(v)} for k, v in p.periods.items()],
+    }

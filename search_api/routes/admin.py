@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
 from archive.domain import Actor
-from archive.store.stats import progress_dict
-from archive.usecases.admin import audit_trail, digitisation_progress, readiness
+from archive.usecases.admin import AuditQuery, audit_trail, digitisation_progress, readiness
+from archive.usecases.views import progress_dict
 from search_api.auth import ADMINS, SEARCHERS, allow
 from search_api.schemas import AuditEntryOut, AuditOut
 from search_api.services import Services, services
@@ -32,15 +32,8 @@ def audit(
     ] = None,
 ) -> AuditOut:
     """最新的在前。审计日志只追加，不能修改或删除。"""
-    entries = audit_trail(
-        svc.archive,
-        before_id=before,
-        limit=limit,
-        action=action,
-        key_name=key_name,
-        since=since,
-        until=until,
-    )
+    asked = AuditQuery(before, limit, action, key_name, since, until)
+    entries = audit_trail(svc.archive, asked)
     last = entries[-1].id if len(entries) == limit else None
     return AuditOut(
         entries=[AuditEntryOut.model_validate(e, from_attributes=True) for e in entries],

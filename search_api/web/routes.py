@@ -13,7 +13,6 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from archive.domain import Actor, Role
-from archive.store.stats import progress_dict
 from archive.usecases import Invalid, Refused
 from archive.usecases.admin import digitisation_progress
 from archive.usecases.correct import correct_field
@@ -24,6 +23,7 @@ from archive.usecases.records import (
     other_documents,
     view_record,
 )
+from archive.usecases.views import progress_dict
 from search_api.auth import REVIEWERS, SEARCHERS, require_csrf, session_key
 from search_api.errors import refused_status, request_id
 from search_api.routes.search import search_out

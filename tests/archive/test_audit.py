@@ -10,7 +10,7 @@ from sqlalchemy.exc import DatabaseError
 
 from archive.domain import Actor, Role
 from archive.store import Store
-from archive.store.audit import AuditLog
+from archive.store.audit import AuditLog, AuditQuery
 
 
 def test_entries_come_back_newest_first_filtered_and_paged(store: Store) -> None:
@@ -18,12 +18,12 @@ def test_entries_come_back_newest_first_filtered_and_paged(store: Store) -> None
     for n in range(5):
         action = "search" if n % 2 else "lookup"
         log.record(Actor("优待证系统", Role.SERVICE, f"req{n}"), action, {"q": f"张{n}"}, [n])
-    entries = log.entries(limit=2)
+    entries = log.entries(AuditQuery(limit=2))
     assert [e.query["q"] for e in entries] == ["张4", "张3"]
-    older = log.entries(before_id=entries[-1].id, limit=10)
+    older = log.entries(AuditQuery(before_id=entries[-1].id, limit=10))
     assert [e.record_ids for e in older] == [[2], [1], [0]]
-    assert {e.action for e in log.entries(action="search")} == {"search"}
-    assert log.entries(key_name="别人") == []
+    assert {e.action for e in log.entries(AuditQuery(action="search"))} == {"search"}
+    assert log.entries(AuditQuery(key_name="别人")) == []
     assert entries[0].at.tzinfo is not None and entries[0].request_id == "req4"
 
 
@@ -53,6 +53,6 @@ def test_concurrent_appends_all_land_and_a_refused_one_fails_alone(store: Store)
     for t in threads:
         t.join()
     assert len(failures) == 1 and isinstance(failures[0], DatabaseError)
-    assert sorted(e.record_ids[0] for e in log.entries(limit=100)) == [
+    assert sorted(e.record_ids[0] for e in log.entries(AuditQuery(limit=100))) == [
         n for n in range(40) if n != 7
     ]

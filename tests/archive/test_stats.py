@@ -5,7 +5,8 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from archive.store import Store
-from archive.store.stats import progress, progress_dict
+from archive.store.stats import progress
+from archive.usecases.views import progress_dict
 from tests.archive.records import save
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -31,10 +31,11 @@ def test_unknown_paths_methods_and_parameters(api: Api) -> None:
     bad = _error(api.get("/api/v1/records/search?name=王伟&size=1000"), 422)
     assert bad["code"] == "invalid_parameters" and "size" in bad["message_en"]
     assert "参数有误" in bad["message"]
-    assert (
-        _error(api.get("/api/v1/records/search?birth_from=1949年"), 422)["code"]
-        == "invalid_parameters"
-    )
+    for bound in ("1949年", "1970-99", "1970-02-30"):  # no such month, no such day
+        assert (
+            _error(api.get(f"/api/v1/records/search?birth_from={bound}"), 422)["code"]
+            == "invalid_parameters"
+        ), bound
     assert _error(api.get("/api/v1/records/abc"), 422)["code"] == "invalid_parameters"
     broken = api.client.post(
         "/api/v1/lookup",

@@ -16,7 +16,7 @@ import pytest
 
 from archive.settings import Settings
 from scripts.samplegen.generate import SampleFile
-from tests.archive.test_cli import ARCHIVE
+from tests.archive_cli.test_main import ARCHIVE
 from tests.conftest import TEST_DPI
 from tests.search_api.conftest import fill
 

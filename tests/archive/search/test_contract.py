@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from archive.search.es_backend import latest_mapping
 from archive.search.model import IndexDocument, SearchBackend, SearchQuery
 from archive.search.sqlite_backend import SqliteBackend
 from archive.store import Store
@@ -166,3 +167,10 @@ def test_both_backends_answer_the_same(store: Store, es_backend: SearchBackend) 
         assert [(h.document_id, h.score, h.highlights) for h in a.hits] == [
             (h.document_id, h.score, h.highlights) for h in b.hits
         ], query
+
+
+def test_the_index_mappings_ship_inside_the_package() -> None:
+    """Read as package data, so an installed wheel has them (not from a folder beside it)."""
+    version, body = latest_mapping()
+    assert version >= 1 and "id_tokens" in body["mappings"]["properties"]
+    assert not any(key.startswith("_") for key in body)  # comments are not sent

@@ -34,7 +34,7 @@ from archive.store.keys import KeyStore
 from archive.text import CONFUSABLE_CHARACTERS
 from ingest.pipeline import IngestOptions, IngestRun
 from scripts.samplegen.generate import SampleFile
-from tests.archive.test_cli import ARCHIVE
+from tests.archive_cli.test_main import ARCHIVE
 from tests.conftest import TEST_DPI
 from tests.search_api.test_server import _free_port
 

@@ -87,6 +87,11 @@ def test_an_archivist_corrects_by_review_and_search_follows(
         "/review", data={**form, "key": "birth_date", "value": "1949-13", "csrf": token.group(1)}
     )
     assert bad.status_code == 422 and "日期须为" in bad.text
+    # A field or a record that does not exist is refused on a page of its own, not a 500.
+    unknown = client.post("/review", data={**form, "key": "nosuch", "csrf": token.group(1)})
+    assert unknown.status_code == 422 and "没有字段" in unknown.text
+    gone = client.post("/review", data={**form, "document_id": "999", "csrf": token.group(1)})
+    assert gone.status_code == 404 and "没有这份档案" in gone.text
     done = client.post("/review", data={**form, "csrf": token.group(1)}, follow_redirects=False)
     assert done.status_code == 303
     found = client.get("/", params={"unit": "53021"}).text

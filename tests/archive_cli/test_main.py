@@ -9,8 +9,13 @@ import sys
 from pathlib import Path
 
 from archive.domain import FIELD_KEYS
+from archive.search.feed import drain
+from archive.search.sqlite_backend import SqliteBackend
+from archive.store import Store
+from archive.store.audit import AuditLog
 from scripts.bench_extract import expected_fields
 from scripts.samplegen.generate import SampleFile
+from tests.archive.records import save
 from tests.conftest import TEST_DPI
 
 ARCHIVE = Path(sys.executable).parent / "archive"
@@ -87,3 +92,19 @@ def test_bad_arguments_are_refused_clearly(tmp_path: Path) -> None:
     unknown = _archive(["ingest", "--engine", "nosuch", str(tmp_path)], tmp_path)
     assert unknown.returncode == 2 and "未知的识别引擎" in unknown.stderr
     assert _archive(["--version"], tmp_path).stdout.startswith("vetarchive ")
+
+
+def test_a_search_from_the_command_line_is_audited_as_the_operator(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    store = Store.open(f"sqlite:///{data / 'archive.db'}")
+    wang = save(store, "wang", {"name": "王伟", "id_number": "11010519491231002X"})
+    drain(store, SqliteBackend(store))
+    store.close()
+    found = json.loads(_archive(["search", "--name", "王伟", "--json"], data).stdout)
+    assert [h["document_id"] for h in found["hits"]] == [wang]
+    assert found["hits"][0]["id_number"] == "11010519491231002X"  # the operator sees it whole
+    store = Store.open(f"sqlite:///{data / 'archive.db'}")
+    [entry] = AuditLog(store).entries()
+    store.close()
+    assert entry.action == "search" and entry.record_ids == [wang]
+    assert entry.key_name.startswith("本机:") and entry.query["name"] == "王伟"

@@ -1,0 +1,98 @@
+"""The layers of the house (README, layout): no module imports a layer above its own.
+
+Every import of every module is read from its source (those inside functions too), so a
+lazy import cannot slip past."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("ocr", "archive", "ingest", "search_api", "archive_cli")
+# Each package, and the project packages it may import (index_mappings is data only).
+ALLOWED: dict[str, set[str]] = {
+    "ocr": set(),
+    "archive": {"ocr"},
+    "ingest": {"ocr", "archive"},
+    "search_api": {"ocr", "archive", "ingest"},
+    "archive_cli": {"ocr", "archive", "ingest", "search_api"},
+}
+# Inside the core: the base modules, then the store, then search, then the use cases.
+CORE_LAYERS = ("base", "archive.store", "archive.search", "archive.usecases")
+# The front end reaches the store only through the use cases; keys are how it authenticates.
+STORE_FOR_SEARCH_API = {"archive.store.keys"}
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _core_layer(module: str) -> int:
+    for index, layer in enumerate(CORE_LAYERS[1:], start=1):
+        if module == layer or module.startswith(layer + "."):
+            return index
+    return 0
+
+
+def _modules() -> list[tuple[str, set[str]]]:
+    return [
+        (_module_name(path), _imports(path))
+        for package in PACKAGES
+        for path in sorted((ROOT / package).rglob("*.py"))
+    ]
+
+
+def _violations(module: str, imports: set[str]) -> list[str]:
+    package = module.split(".")[0]
+    out = []
+    for name in sorted(imports):
+        top = name.split(".")[0]
+        if top in PACKAGES and top != package and top not in ALLOWED[package]:
+            out.append(f"{module} imports {name}: {top} is above {package}")
+        if package == "archive" and top == "archive" and _core_layer(name) > _core_layer(module):
+            out.append(f"{module} imports {name}: a higher layer of the core")
+        if (
+            package == "search_api"
+            and name.startswith("archive.store.")
+            and not any(name.startswith(allowed) for allowed in STORE_FOR_SEARCH_API)
+        ):
+            out.append(f"{module} imports {name}: the store, not a use case")
+    return out
+
+
+def test_no_module_imports_a_layer_above_its_own() -> None:
+    modules = _modules()
+    assert len(modules) > 50  # the tree was found
+    problems = [p for module, imports in modules for p in _violations(module, imports)]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("module", "imports", "broken"),
+    [
+        ("ocr.pipeline", {"archive.domain"}, True),
+        ("archive.domain", {"ingest.pipeline"}, True),
+        ("archive.store.store", {"archive.usecases.find"}, True),
+        ("archive.search.feed", {"archive.store"}, False),
+        ("search_api.routes.search", {"archive.store.store"}, True),
+        ("search_api.auth", {"archive.store.keys"}, False),
+        ("archive_cli.main", {"search_api.app", "ingest.pipeline"}, False),
+    ],
+)
+def test_the_rule_sees_an_upward_import(module: str, imports: set[str], broken: bool) -> None:
+    assert bool(_violations(module, imports)) is broken
