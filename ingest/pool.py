@@ -67,6 +67,7 @@ class PagePool:
         done, _ = wait(self._inflight, timeout=timeout_s, return_when=FIRST_COMPLETED)
         for future in done:
             task = self._inflight.pop(future)
+            self._running.pop(task.key, None)
             try:
                 out.finished.append((task, future.result()))
             except BrokenProcessPool:
@@ -95,7 +96,10 @@ class PagePool:
             self._running[key] = (pid, now)
         overdue = []
         for task in self._inflight.values():
-            pid, since = self._running.get(task.key, (0, now))
+            started = self._running.get(task.key)
+            if started is None:
+                continue  # still waiting for a worker: its deadline has not begun
+            pid, since = started
             if now - since > self.page_timeout_s:
                 log.warning("ingest.page_overdue", path=str(task.original), page=task.number)
                 overdue.append(task)
