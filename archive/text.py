@@ -31,8 +31,9 @@ CONFUSABLE_CHARACTERS = (
     "兵乒",
 )
 # What OCR reads in place of a digit (or the X of an ID number): letters and signs that look
-# like it. ID repair tries the digit for each; search folds each to its digit. B is read for
-# both 8 and 3: listed under 8 first, search folds it to 8 (ID repair tries both).
+# like it, in the case they are read in. ID repair tries the digit for each. Search, which
+# ignores case, folds each to its digit; a letter read for two digits (B for 8 and 3, g for 6
+# and 9) to the one listed first.
 DIGIT_LOOKALIKES: dict[str, str] = {
     "0": "ODQUoD",
     "1": "lI|iJ",
@@ -51,8 +52,8 @@ DIGIT_LOOKALIKES: dict[str, str] = {
 def _skeleton_table() -> dict[str, str]:
     table = {ch: group[0] for group in CONFUSABLE_CHARACTERS for ch in group}
     for digit, looks in DIGIT_LOOKALIKES.items():
-        for ch in looks:
-            table.setdefault(ch, digit)
+        for ch in looks.lower():
+            table.setdefault(ch, digit.lower())
     return table
 
 
@@ -72,9 +73,9 @@ def fold_lower(text: str) -> str:
 
 
 def skeleton(text: str) -> str:
-    """The text folded, every confusable character replaced by its group's first (a digit's
-    lookalike by the digit), in lower case."""
-    return "".join(_SKELETON.get(ch, ch) for ch in fold(text)).lower()
+    """The text folded to lower case, every confusable character replaced by its group's first
+    (a digit's lookalike by the digit)."""
+    return "".join(_SKELETON.get(ch, ch) for ch in fold_lower(text))
 
 
 def letters_and_digits(text: str) -> str:

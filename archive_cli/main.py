@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -57,7 +58,15 @@ def _archive(settings: Settings | None = None) -> Iterator[Archive]:
 def _operator() -> Actor:
     """Whoever runs the command on the server: its own account, with the store's files in reach,
     may see everything; the audit log names the account."""
-    return Actor(f"本机:{getpass.getuser()}", Role.ADMIN)
+    try:
+        account = getpass.getuser()
+    except (KeyError, OSError):  # a user id with no name (containers)
+        account = f"uid {os.getuid()}"
+    return Actor(f"本机:{account}", Role.ADMIN)
+
+
+def _refused(exc: Refused) -> None:
+    err.print(f"[red]{exc.message}[/red]（{exc.message_en}）")
 
 
 def _version(value: bool) -> None:
@@ -124,6 +133,8 @@ def _sync_index(archive: Archive) -> bool:
         err.print("[yellow]恢复后运行 archive index sync[/yellow]")
     elif done.sent:
         err.print(f"检索索引已更新 {done.sent} 条")
+    if done.stale:
+        err.print(f"[yellow]检索索引由旧版本建立，部分检索会漏掉结果：{done.stale}[/yellow]")
     return done.caught_up
 
 
@@ -142,7 +153,7 @@ def reindex() -> None:
         try:
             count = rebuild_index(archive)
         except Refused as exc:
-            err.print(f"[red]{exc.message}[/red]")
+            _refused(exc)
             raise typer.Exit(1) from exc
     err.print(f"索引已重建：{count} 份档案")
 
@@ -165,7 +176,7 @@ def search(
         try:
             found = find_records(archive, _operator(), params, size)
         except Refused as exc:
-            err.print(f"[red]{exc.message}[/red]")
+            _refused(exc)
             raise typer.Exit(1) from exc
     if as_json:
         typer.echo(json.dumps(_hits_json(found), ensure_ascii=False))
@@ -221,10 +232,12 @@ def extract(
         raise typer.Exit(2)
     settings = _settings()
     with _archive(settings) as archive:
-        ids = archive.store.document_ids()
-        options = ExtractOptions(review_below=settings.review_below)
-        flagged = reextract(archive.store, track(ids, description="提取字段", console=err), options)
-        err.print(f"完成：{len(ids)} 份档案重新提取字段，{flagged} 个字段待人工复核")
+        read, flagged = reextract(
+            archive.store,
+            ExtractOptions(review_below=settings.review_below),
+            lambda ids: track(ids, description="提取字段", console=err),
+        )
+        err.print(f"完成：{read} 份档案重新提取字段，{flagged} 个字段待人工复核")
         _sync_index(archive)
 
 
@@ -243,10 +256,10 @@ def export(
 
     with _archive() as archive:
         if output is None:
-            count = write_jsonl(archive.store, sys.stdout, with_text)
+            count = write_jsonl(archive, _operator(), sys.stdout, with_text)
         else:
             with output.open("w", encoding="utf-8") as out:
-                count = write_jsonl(archive.store, out, with_text)
+                count = write_jsonl(archive, _operator(), out, with_text)
     err.print(f"导出 {count} 条记录")
 
 

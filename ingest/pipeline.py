@@ -287,10 +287,10 @@ class IngestRun:
         exhausted = False
         try:
             while not exhausted or retries or pool.busy:
-                if retries:
+                if retries or pool.retrying:
                     # A page that was in flight when a worker died runs alone, so a second
                     # crash names the page that causes it and spares the innocent ones.
-                    if not pool.busy:
+                    if retries and not pool.busy:
                         pool.submit(retries.popleft())
                 else:
                     while not exhausted and pool.busy < self.options.workers * 2:

@@ -7,13 +7,12 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import queue
 import signal
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from multiprocessing.queues import Queue
+from multiprocessing.queues import SimpleQueue
 
 import structlog
 
@@ -42,9 +41,10 @@ class PagePool:
     def _start(self) -> None:
         # spawn: the parent runs threads (progress display, DB driver); fork would copy locks.
         # A queue of its own for each pool: a worker killed while writing to one would leave
-        # its lock held.
+        # its lock held. A simple one: the worker writes in its own thread, before it reads,
+        # so an engine that then hangs holding the interpreter cannot keep the word back.
         context = multiprocessing.get_context("spawn")
-        self._started: Queue[tuple[TaskKey, int]] = context.Queue()
+        self._started: SimpleQueue[tuple[TaskKey, int]] = context.SimpleQueue()
         self._running: dict[TaskKey, tuple[int, float]] = {}  # -> (pid, seen at)
         self._executor = ProcessPoolExecutor(
             max_workers=self.workers,
@@ -57,6 +57,11 @@ class PagePool:
     def busy(self) -> int:
         return len(self._inflight)
 
+    @property
+    def retrying(self) -> bool:
+        """A page lost with a dead pool is being read again: alone, so that a crash names it."""
+        return any(task.attempt for task in self._inflight.values())
+
     def submit(self, task: PageTask) -> None:
         self._inflight[self._executor.submit(process_page, task)] = task
 
@@ -65,6 +70,7 @@ class PagePool:
         their deadline."""
         out = Collected()
         done, _ = wait(self._inflight, timeout=timeout_s, return_when=FIRST_COMPLETED)
+        self._note_starts()
         for future in done:
             task = self._inflight.pop(future)
             self._running.pop(task.key, None)
@@ -82,23 +88,28 @@ class PagePool:
             out.lost += [t for t in self._inflight.values() if t not in out.lost]
             self._inflight.clear()
             self._executor.shutdown(wait=False, cancel_futures=True)
+            self._started.close()
             self.restarts += 1
             self._start()
         return out
 
+    def _note_starts(self) -> None:
+        """When each page in flight began, as its worker said (a word about a page already
+        collected is dropped)."""
+        now = time.monotonic()
+        waiting = {task.key for task in self._inflight.values()}
+        while not self._started.empty():
+            key, pid = self._started.get()
+            if key in waiting:
+                self._running[key] = (pid, now)
+
     def _stop_overdue(self) -> list[PageTask]:
         now = time.monotonic()
-        while True:
-            try:
-                key, pid = self._started.get_nowait()
-            except queue.Empty:
-                break
-            self._running[key] = (pid, now)
         overdue = []
-        for task in self._inflight.values():
+        for future, task in self._inflight.items():
             started = self._running.get(task.key)
-            if started is None:
-                continue  # still waiting for a worker: its deadline has not begun
+            if started is None or future.done():
+                continue  # still waiting for a worker, or finished just now
             pid, since = started
             if now - since > self.page_timeout_s:
                 log.warning("ingest.page_overdue", path=str(task.original), page=task.number)
@@ -109,3 +120,4 @@ class PagePool:
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
+        self._started.close()

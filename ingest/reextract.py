@@ -3,7 +3,7 @@ the extractor or its field specifications changed. People's corrections stay as 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from archive.domain import ExtractedField
 from archive.store import Store
@@ -12,12 +12,18 @@ from ingest.extract.extractor import ExtractOptions, extract
 BATCH = 100  # documents per transaction
 
 
-def reextract(store: Store, document_ids: Iterable[int], options: ExtractOptions) -> int:
-    """New machine readings for the documents, and their index updates; returns how many
-    fields the extractor flagged for review."""
+def reextract(
+    store: Store,
+    options: ExtractOptions,
+    progress: Callable[[Sequence[int]], Iterable[int]] = lambda ids: ids,
+) -> tuple[int, int]:
+    """New machine readings for every stored document, and their index updates; ``progress``
+    wraps the documents' ids as they are read (a progress bar). Returns how many documents
+    were read and how many fields the extractor flagged for review."""
+    ids = store.document_ids()
     flagged = 0
     batch: dict[int, list[ExtractedField]] = {}
-    for document_id in document_ids:
+    for document_id in progress(ids):
         found = extract(store.page_records(document_id), options=options)
         flagged += sum(f.needs_review for f in found)
         batch[document_id] = found
@@ -25,4 +31,4 @@ def reextract(store: Store, document_ids: Iterable[int], options: ExtractOptions
             store.replace_fields(batch)
             batch = {}
     store.replace_fields(batch)
-    return flagged
+    return len(ids), flagged

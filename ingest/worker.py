@@ -8,7 +8,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass
-from multiprocessing.queues import Queue
+from multiprocessing.queues import SimpleQueue
 from pathlib import Path
 
 import cv2
@@ -59,10 +59,11 @@ class PageDone:
     engine_seconds: float = 0.0  # of which inside the OCR engine's program
 
 
-_STARTED: Queue[tuple[TaskKey, int]] | None = None  # where the worker says which page it began
+# Where the worker says which page it began (the pool's deadline runs from then).
+_STARTED: SimpleQueue[tuple[TaskKey, int]] | None = None
 
 
-def init_worker(started: Queue[tuple[TaskKey, int]] | None = None) -> None:
+def init_worker(started: SimpleQueue[tuple[TaskKey, int]] | None = None) -> None:
     """One engine thread per process (the pool supplies the parallelism), and a watchdog;
     ``started`` hears of every page as it begins, so its deadline runs from then."""
     global _STARTED

@@ -30,7 +30,3 @@ class EngineSpec:
         from ocr.rapid import RapidOcrEngine  # imports onnxruntime: only when asked for
 
         return RapidOcrEngine()
-
-
-def make_engine(name: str, *, lang: str = "chi_sim", timeout_s: float = 180.0) -> Engine:
-    return EngineSpec(name, lang, timeout_s).build()

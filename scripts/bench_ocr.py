@@ -30,7 +30,7 @@ from archive.domain import MediaType
 from archive.filetype import sniff
 from ingest.scans import ScanLimits, load_page
 from ingest.worker import init_worker
-from ocr.engines import ENGINES, make_engine
+from ocr.engines import ENGINES, EngineSpec
 from ocr.pipeline import read_page
 from ocr.preprocess import PreprocessOptions, to_gray
 from ocr.tesseract import image_to_data, lines_from_tesseract_data
@@ -81,7 +81,7 @@ def _evaluate_variant(job: PageJob, image: np.ndarray, variant: str) -> Outcome:
         return Outcome(
             variant, job, cer(job.truth_text, text), cer_order_free(job.truth_text, text), seconds
         )
-    reading = read_page(image, make_engine(variant), PreprocessOptions(dpi=job.dpi))
+    reading = read_page(image, EngineSpec(variant).build(), PreprocessOptions(dpi=job.dpi))
     seconds = time.perf_counter() - start
     text = reading.text
     words = [w for line in reading.lines for w in line.words]

@@ -23,6 +23,7 @@ from archive.search.model import (
     FACET_SIZE,
     FACETS,
     INDEXED_FIELDS,
+    TOKENS_VERSION,
     IndexDocument,
     SearchHit,
     SearchQuery,
@@ -113,9 +114,28 @@ class ElasticsearchBackend:
 
     def _create_index(self) -> str:
         version, body = latest_mapping()
+        # The tokens the index is filled with, for ``stale`` to compare.
+        body["mappings"] = {**body["mappings"], "_meta": {"tokens": TOKENS_VERSION}}
         name = f"{self.alias}-v{version}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 10**6}"
         self.client.indices.create(index=name, **body)
         return name
+
+    def stale(self) -> str | None:
+        """An index filled by an earlier release may hold other tokens: searches would miss
+        what its documents hold. Only `archive reindex` puts that right."""
+        try:
+            if not self.client.indices.exists_alias(name=self.alias):
+                return None
+            mappings = self.client.indices.get_mapping(index=self.alias).body
+        except ES_ERRORS as exc:
+            raise SearchUnavailable(f"Elasticsearch: {exc}") from exc
+        held = {m["mappings"].get("_meta", {}).get("tokens", 1) for m in mappings.values()}
+        if held == {TOKENS_VERSION}:
+            return None
+        return (
+            f"index {self.alias} holds tokens version {', '.join(map(str, sorted(held)))},"
+            f" this program makes version {TOKENS_VERSION}: run archive reindex"
+        )
 
     def ensure(self) -> None:
         """The alias exists and points at an index with the current mapping."""

@@ -9,6 +9,10 @@ from typing import Protocol
 from archive import text
 from archive.search import tokens
 
+# Which tokens an index holds: bump it whenever tokens(), the plan or archive.text folds
+# differently. The embedded index rebuilds itself when it finds another; Elasticsearch says so
+# (``stale``) until `archive reindex` runs. 2: every digit lookalike of ID repair folded.
+TOKENS_VERSION = 2
 FACETS = ("discharge_type", "enlistment_year", "unit")
 # Field values every backend keeps beside the tokens, to filter, facet and show.
 INDEXED_FIELDS = (
@@ -156,4 +160,8 @@ class SearchBackend(Protocol):
 
     def rebuild(self, docs: Iterable[IndexDocument]) -> None:
         """Replace everything indexed with ``docs`` while searches keep answering."""
+        ...
+
+    def stale(self) -> str | None:
+        """None when the index holds this program's tokens (TOKENS_VERSION), else why not."""
         ...

@@ -1,6 +1,7 @@
 """The embedded default: SQLite FTS5 over the project's own tokens, in the store's database.
 
-The tables are derived data, rebuilt from the store whenever their layout changes. Each
+The tables are derived data, rebuilt from the store whenever their layout or the tokens
+change (LAYOUT_VERSION, TOKENS_VERSION), in the transaction that makes them anew. Each
 alternative of the plan is one FTS5 MATCH on one column ("all these tokens"); scores are the
 sum of the boosts matched, exactly as the Elasticsearch backend scores them.
 """
@@ -11,12 +12,15 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+import structlog
 from sqlalchemy import Connection, text
 
+from archive.search.feed import index_documents
 from archive.search.model import (
     FACET_SIZE,
     FACETS,
     INDEXED_FIELDS,
+    TOKENS_VERSION,
     IndexDocument,
     SearchHit,
     SearchQuery,
@@ -26,7 +30,9 @@ from archive.search.plan import Alternative, Plan, plan, upper_bound
 from archive.search.snippets import highlights
 from archive.store import Store
 
+log = structlog.get_logger(__name__)
 LAYOUT_VERSION = 2
+VERSION = LAYOUT_VERSION * 1000 + TOKENS_VERSION  # what search_meta holds
 TOKEN_COLUMNS = (
     "name_tokens",
     "skeleton_tokens",
@@ -38,11 +44,12 @@ TOKEN_COLUMNS = (
 DOC_COLUMNS = ("source", *INDEXED_FIELDS, "enlistment_year")
 
 
-def _create(conn: Connection) -> None:
+def _create(conn: Connection) -> bool:
+    """The tables, made anew if they hold another layout or other tokens; True if they were."""
     conn.execute(text("CREATE TABLE IF NOT EXISTS search_meta (version INTEGER NOT NULL)"))
     row = conn.execute(text("SELECT version FROM search_meta")).first()
-    if row is not None and row[0] == LAYOUT_VERSION:
-        return
+    if row is not None and row[0] == VERSION:
+        return False
     for table in ("search_fts", "search_docs", "search_pages", "search_blobs"):
         conn.execute(text(f"DROP TABLE IF EXISTS {table}"))
     columns = ", ".join(f"{c} TEXT" for c in DOC_COLUMNS)
@@ -63,7 +70,8 @@ def _create(conn: Connection) -> None:
         )
     )
     conn.execute(text("DELETE FROM search_meta"))
-    conn.execute(text("INSERT INTO search_meta VALUES (:v)"), {"v": LAYOUT_VERSION})
+    conn.execute(text("INSERT INTO search_meta VALUES (:v)"), {"v": VERSION})
+    return True
 
 
 def _match_expression(alt: Alternative) -> str:
@@ -77,7 +85,11 @@ class SqliteBackend:
     def __init__(self, store: Store) -> None:
         self.store = store
         with store.begin() as conn:
-            _create(conn)
+            if _create(conn) and store.count_documents():
+                # An upgrade changed the index: it is filled again here, so search never
+                # answers from an index that lacks documents or holds other tokens.
+                log.warning("search.rebuilding", version=VERSION)
+                self._fill(conn, index_documents(store))
 
     def _write(self, conn: Connection, docs: list[IndexDocument]) -> None:
         ids = [d.document_id for d in docs]
@@ -142,14 +154,20 @@ class SqliteBackend:
         with self.store.begin() as conn:
             for table in ("search_docs", "search_blobs", "search_fts"):
                 conn.execute(text(f"DELETE FROM {table}"))
-            batch: list[IndexDocument] = []
-            for doc in docs:
-                batch.append(doc)
-                if len(batch) >= 500:
-                    self._write(conn, batch)
-                    batch = []
-            if batch:
+            self._fill(conn, docs)
+
+    def _fill(self, conn: Connection, docs: Iterable[IndexDocument]) -> None:
+        batch: list[IndexDocument] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= 500:
                 self._write(conn, batch)
+                batch = []
+        if batch:
+            self._write(conn, batch)
+
+    def stale(self) -> str | None:
+        return None  # it rebuilds itself when it opens
 
     def count(self) -> int:
         with self.store.connect() as conn:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from archive.store import schema
+from archive.store.rows import utc
 from archive.store.store import Store
 
 Period = Literal["day", "month"]
@@ -40,7 +41,7 @@ class Progress:
 
 
 def _local(at: datetime, tz: ZoneInfo) -> datetime:
-    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(tz)
+    return utc(at).astimezone(tz)
 
 
 def progress(store: Store, by: Period, tz: ZoneInfo) -> Progress:

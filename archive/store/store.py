@@ -104,10 +104,6 @@ class Store:
     def close(self) -> None:
         self._engine.dispose()
 
-    @property
-    def dialect(self) -> str:
-        return self._engine.dialect.name
-
     def connect(self) -> AbstractContextManager[Connection]:
         """A connection to read with (SQLite in WAL mode: it never blocks the writer)."""
         return self._engine.connect()
@@ -117,11 +113,12 @@ class Store:
         return self._engine.begin()
 
     def ping(self) -> None:
-        """Raises StoreError when the database does not answer."""
+        """Raises StoreError when the database does not answer, for whatever reason (a driver
+        error, a file gone, a socket refused: a readiness probe must say, not fail)."""
         try:
             with self._engine.connect() as conn:
                 conn.execute(select(1))
-        except SQLAlchemyError as exc:
+        except Exception as exc:
             raise StoreError(f"the store does not answer: {exc}") from exc
 
     # --- jobs -----------------------------------------------------------------------------

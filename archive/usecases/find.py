@@ -21,8 +21,11 @@ DATE_PARAMS = tuple(
 SEARCH_PARAMS = ("q", "name", "unit", "id", "discharge_type", "enlistment_year", *DATE_PARAMS)
 
 
-def _query(given: Mapping[str, str], size: int, after: str | None) -> tuple[dict[str, str], int]:
-    """The search conditions, stripped and checked, and the offset the cursor stands for."""
+def _query(
+    given: Mapping[str, str], size: int, after: str | None
+) -> tuple[dict[str, str], SearchQuery]:
+    """The conditions, stripped and checked, and the query for them from the offset the cursor
+    stands for."""
     params = {k: str(given.get(k, "")).strip() for k in SEARCH_PARAMS}
     for key in DATE_PARAMS:
         if params[key] and not is_iso_date(params[key], month_required=False):
@@ -32,7 +35,8 @@ def _query(given: Mapping[str, str], size: int, after: str | None) -> tuple[dict
                 f"{key}: a date must be yyyy, yyyy-mm or yyyy-mm-dd",
             )
     offset = cursor.decode(after, {**params, "size": size})
-    if SearchQuery.of(params).is_empty():
+    query = SearchQuery.of(params, size=min(size, MAX_WINDOW - offset), offset=offset)
+    if query.is_empty():
         raise Invalid("empty_query", "请至少给出一个检索条件", "give at least one search condition")
     if offset >= MAX_WINDOW:
         raise Invalid(
@@ -40,7 +44,7 @@ def _query(given: Mapping[str, str], size: int, after: str | None) -> tuple[dict
             f"最多翻到第 {MAX_WINDOW} 条，请缩小条件",
             f"results beyond {MAX_WINDOW} are not served; narrow the query",
         )
-    return params, offset
+    return params, query
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +74,7 @@ def find_records(
 ) -> Found:
     """One page of hits for the conditions ``given`` (keys of SEARCH_PARAMS), continuing from
     the cursor ``after``."""
-    params, offset = _query(given, size, after)
-    query = SearchQuery.of(params, size=min(size, MAX_WINDOW - offset), offset=offset)
+    params, query = _query(given, size, after)
     try:
         result = archive.search.search(query)
     except SearchUnavailable as exc:
@@ -80,12 +83,12 @@ def find_records(
         ) from exc
     m = Masker(actor)
     hits = [_masked(h, m) for h in result.hits]
-    end = offset + len(hits)
+    end = query.offset + len(hits)
     more = end < min(result.total, MAX_WINDOW) and bool(hits)
     archive.audit.record(
         actor,
         "search",
-        {**{k: v for k, v in params.items() if v}, "offset": offset},
+        {**{k: v for k, v in params.items() if v}, "offset": query.offset},
         [h.document_id for h in hits],
     )
     return Found(

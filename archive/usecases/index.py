@@ -20,6 +20,7 @@ class IndexSync:
     sent: int  # updates the backend acknowledged
     pending: int  # updates still waiting (the backend did not answer)
     problem: str | None  # why it did not, if it did not
+    stale: str | None = None  # the index holds an earlier release's tokens: reindex
 
     @property
     def caught_up(self) -> bool:
@@ -30,11 +31,16 @@ def sync_index(archive: Archive) -> IndexSync:
     """Sends every pending update; an unreachable backend is reported, not raised."""
     try:
         sent = drain(archive.store, archive.search)
+        # Asked only when something was written: that is when old tokens beside new ones
+        # start to matter, and an idle server does not ask every second.
+        stale = archive.search.stale() if sent else None
     except SearchUnavailable as exc:
         pending = archive.store.count_pending_outbox()
         log.warning("index.behind", pending=pending, reason=str(exc))
         return IndexSync(0, pending, str(exc))
-    return IndexSync(sent, 0, None)
+    if stale:
+        log.warning("index.stale", reason=stale)
+    return IndexSync(sent, 0, None, stale)
 
 
 def rebuild_index(archive: Archive) -> int:

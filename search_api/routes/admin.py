@@ -61,6 +61,12 @@ def healthz() -> dict[str, str]:
 
 @health.get("/readyz", summary="数据库与检索后端可用")
 def readyz(svc: Annotated[Services, Depends(services)]) -> JSONResponse:
-    problems = readiness(svc.archive)
-    body = {"status": "ready" if not problems else "not_ready", "problems": problems}
-    return JSONResponse(body, status_code=200 if not problems else 503)
+    """就绪：数据库与检索后端都可用（否则 503，problems 说明原因）；notices 列出可用但需要处理的事项
+    （例如检索索引由旧版本建立，需运行 archive reindex）。"""
+    found = readiness(svc.archive)
+    body = {
+        "status": "ready" if not found.problems else "not_ready",
+        "problems": found.problems,
+        "notices": found.notices,
+    }
+    return JSONResponse(body, status_code=200 if not found.problems else 503)

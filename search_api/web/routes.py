@@ -13,8 +13,8 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from archive.domain import Actor, Role
-from archive.usecases import Invalid, Refused
-from archive.usecases.admin import digitisation_progress
+from archive.usecases import Conflict, Invalid, Refused
+from archive.usecases.admin import digitisation_progress, signed_in
 from archive.usecases.correct import correct_field
 from archive.usecases.find import SEARCH_PARAMS, find_records
 from archive.usecases.records import (
@@ -135,8 +135,7 @@ def login(
         secure=True,
         samesite="strict",
     )
-    signed_in = Actor(found.name, found.role, request_id(request))
-    svc.archive.audit.record(signed_in, "sign_in", {}, [])
+    signed_in(svc.archive, Actor(found.name, found.role, request_id(request)))
     return response
 
 
@@ -301,8 +300,8 @@ def review(
     require_csrf(svc, cookie, csrf)
     try:
         correct_field(svc.archive, caller, document_id, key, value or None)
-    except Invalid as exc:
-        if exc.code == "invalid_value":  # the person mistyped: the same field again
+    except (Invalid, Conflict) as exc:
+        if exc.code in ("invalid_value", "no_machine_reading"):  # the same field, and why not
             return _review_item(request, svc, caller, cookie, document_id, key, exc.message)
         return _page(request, svc, "error.html", caller, cookie, 422, message=exc.message)
     except Refused as exc:

@@ -94,7 +94,7 @@ def test_bad_arguments_are_refused_clearly(tmp_path: Path) -> None:
     assert _archive(["--version"], tmp_path).stdout.startswith("vetarchive ")
 
 
-def test_a_search_from_the_command_line_is_audited_as_the_operator(tmp_path: Path) -> None:
+def test_searches_and_exports_from_the_command_line_are_audited_as_the_operator(tmp_path: Path) -> None:
     data = tmp_path / "data"
     store = Store.open(f"sqlite:///{data / 'archive.db'}")
     wang = save(store, "wang", {"name": "王伟", "id_number": "11010519491231002X"})
@@ -103,8 +103,11 @@ def test_a_search_from_the_command_line_is_audited_as_the_operator(tmp_path: Pat
     found = json.loads(_archive(["search", "--name", "王伟", "--json"], data).stdout)
     assert [h["document_id"] for h in found["hits"]] == [wang]
     assert found["hits"][0]["id_number"] == "11010519491231002X"  # the operator sees it whole
+    exported = _archive(["export", "--format", "jsonl"], data)
+    assert json.loads(exported.stdout)["id_number"] == "11010519491231002X"
     store = Store.open(f"sqlite:///{data / 'archive.db'}")
-    [entry] = AuditLog(store).entries()
+    export, search = AuditLog(store).entries()
     store.close()
-    assert entry.action == "search" and entry.record_ids == [wang]
-    assert entry.key_name.startswith("本机:") and entry.query["name"] == "王伟"
+    assert search.action == "search" and search.record_ids == [wang]
+    assert search.key_name.startswith("本机:") and search.query["name"] == "王伟"
+    assert export.action == "export" and export.record_ids == [wang]

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from ocr import EngineTimeout, EngineUnavailable
-from ocr.engines import make_engine
+from ocr.engines import EngineSpec
 from ocr.tesseract import TesseractEngine, check_available, lines_from_tesseract_data
 from ocr.words import join_words
 from scripts.samplegen.render import font
@@ -64,7 +64,7 @@ def test_missing_language_becomes_engine_unavailable() -> None:
 
 def test_unknown_engine_name_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown OCR engine"):
-        make_engine("nosuch")
+        EngineSpec("nosuch")
 
 
 def test_colour_pages_reach_tesseract_in_their_own_colours() -> None:

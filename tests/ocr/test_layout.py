@@ -10,7 +10,7 @@ import numpy as np
 
 from archive.filetype import sniff
 from ingest.scans import ScanLimits, load_page
-from ocr.engines import make_engine
+from ocr.engines import EngineSpec
 from ocr.layout import Cell, arrange, find_cells
 from ocr.pipeline import read_page
 from ocr.preprocess import PreprocessOptions
@@ -108,7 +108,7 @@ def test_generated_forms_read_cell_by_cell(tmp_path: Path) -> None:
     image = load_page(
         sample.path, sniff(sample.path.read_bytes()[:64]), 1, ScanLimits(DPI, 10, 10**8)
     )
-    reading = read_page(image, make_engine("rapidocr"), PreprocessOptions(dpi=DPI))
+    reading = read_page(image, EngineSpec("rapidocr").build(), PreprocessOptions(dpi=DPI))
     wanted = [normalise(i["text"]) for i in truth["items"] if i["role"] in ("label", "value")]
     read = [normalise(line.text) for line in reading.lines if line.cell is not None]
     assert len(reading.cells) == len(wanted)

@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from ocr.engines import make_engine
 from ocr.orientation import orient
 from ocr.preprocess import PreprocessOptions, preprocess
 from ocr.rapid import RapidOcrEngine, split_reading
@@ -44,7 +43,7 @@ def test_pp_ocr_reads_a_printed_chinese_line() -> None:
     ImageDraw.Draw(image).text(
         (40, 50), "退役军人信息登记表 1985年3月", font=font("song", 48), fill=0
     )
-    result = make_engine("rapidocr").recognize(np.asarray(image))
+    result = RapidOcrEngine().recognize(np.asarray(image))
     assert result.text.replace(" ", "") == "退役军人信息登记表1985年3月"
     assert all(0 < w.confidence <= 1 for line in result.lines for w in line.words)
 
