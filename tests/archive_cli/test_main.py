@@ -94,7 +94,9 @@ def test_bad_arguments_are_refused_clearly(tmp_path: Path) -> None:
     assert _archive(["--version"], tmp_path).stdout.startswith("vetarchive ")
 
 
-def test_searches_and_exports_from_the_command_line_are_audited_as_the_operator(tmp_path: Path) -> None:
+def test_searches_and_exports_from_the_command_line_are_audited_as_the_operator(
+    tmp_path: Path,
+) -> None:
     data = tmp_path / "data"
     store = Store.open(f"sqlite:///{data / 'archive.db'}")
     wang = save(store, "wang", {"name": "王伟", "id_number": "11010519491231002X"})

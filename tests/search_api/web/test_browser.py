@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -118,6 +119,14 @@ def _shot(driver: WebDriver, name: str) -> None:
     driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
 
 
+def _until_text(driver: WebDriver, by: str, what: str, text: str, timeout_s: float = 10) -> None:
+    """Waits for ``text`` in the element, across a page load: an element read while its page
+    is replaced is gone (Chrome says "does not belong to the document"), and is read again."""
+    WebDriverWait(driver, timeout_s, ignored_exceptions=(WebDriverException,)).until(
+        ready.text_to_be_present_in_element((by, what), text)
+    )
+
+
 def _sign_in(driver: WebDriver, url: str, key: str) -> None:
     driver.delete_all_cookies()
     driver.get(f"{url}/login")
@@ -165,9 +174,7 @@ def test_find_open_review_and_find_again(
     _shot(browser, "4-review-queue")
     value.send_keys(Keys.CONTROL, "a")
     value.send_keys("第88888部队", Keys.ENTER)
-    WebDriverWait(browser, 10).until(
-        ready.text_to_be_present_in_element((By.TAG_NAME, "main"), "没有待复核的字段了")
-    )
+    _until_text(browser, By.TAG_NAME, "main", "没有待复核的字段了")
     browser.get(f"{url}/?unit=88888")
     hit = browser.find_element(By.CSS_SELECTOR, ".hit h2 a")
     assert hit.get_attribute("href").endswith(f"/records/{keys['reviewed']}")
@@ -178,7 +185,7 @@ def test_find_open_review_and_find_again(
     # follows the job (a copy of a stored scan: skipped, and says which record has it).
     browser.get(f"{url}/upload")
     browser.find_element(By.ID, "files").send_keys(str(samples[0].path))
-    WebDriverWait(browser, 60).until(ready.text_to_be_present_in_element((By.ID, "job"), "已跳过"))
+    _until_text(browser, By.ID, "job", "已跳过", timeout_s=60)
     assert "duplicate" in browser.find_element(By.ID, "job").text
     _shot(browser, "6-upload-progress")
     browser.get(f"{url}/progress")
