@@ -147,6 +147,16 @@ class ExtractedField:
 
 
 @dataclass(frozen=True, slots=True)
+class OtherItem:
+    """A label and its value on a page that are none of the key fields (其他项目): 文化程度、
+    联系电话…, or a label the extractor could not place."""
+
+    label: str
+    value: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
 class NewDocument:
     sha256: str
     source_name: str  # the file name as uploaded
@@ -156,6 +166,7 @@ class NewDocument:
     size_bytes: int
     pages: list[PageRecord] = field(default_factory=list)
     fields: list[ExtractedField] = field(default_factory=list)
+    items: list[OtherItem] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

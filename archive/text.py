@@ -61,6 +61,21 @@ _SKELETON = _skeleton_table()
 _ASCII_WORD = re.compile(r"[a-z]+")
 
 
+# Traditional characters printed on older forms and certificates (參軍時間, 性別, 籍貫), with
+# the simplified ones a label is matched by. Labels only: a name is kept as it was written.
+_TRADITIONAL = (
+    "參参軍军時时間间別别貫贯職职務务銜衔級级隊队號号碼码檔档證证轉转業业復复員员傷伤殘残"
+    "獎奖懲惩況况齡龄歷历單单編编類类屬属發发戰战試试戶户現现處处鄉乡鎮镇縣县區区團团師师"
+    "營营連连將将長长專专術术錄录紀纪擇择選选補补領领財财產产險险聯联絡络話话電电齊齐愛爱"
+)
+_SIMPLIFIED = str.maketrans(_TRADITIONAL[0::2], _TRADITIONAL[1::2])
+
+
+def simplified(text: str) -> str:
+    """The traditional characters of a label in simplified form."""
+    return text.translate(_SIMPLIFIED)
+
+
 def fold(text: str) -> str:
     """Full-width letters, digits and punctuation to half-width (NFKC), whitespace removed;
     letter case kept (an ID number's X, a file number's letters)."""

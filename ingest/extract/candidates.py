@@ -9,7 +9,8 @@ from rapidfuzz.distance import Levenshtein
 
 from archive.domain import PageRecord, WordRecord
 from archive.text import fold
-from ingest.extract.spec import SEPARATORS, FieldSpec
+from ingest.extract.assign import strong_label
+from ingest.extract.spec import SEPARATORS, FieldSpec, default_other_labels
 
 _SEPARATOR_CHARS = set(SEPARATORS.strip("[]"))
 # Each character as read, with the word it came from.
@@ -22,7 +23,8 @@ class Candidate:
     raw: str  # as read, width folded
     page: int
     words: tuple[WordRecord, ...]  # the words the value was read from
-    source: str  # "table" | "line" | "sentence"
+    source: str  # "table" | "line" | "pair" (a label fields.toml does not word so) | "sentence"
+    doubt: str | None = None  # why the value may belong to another field
 
     @property
     def box(self) -> list[int]:
@@ -177,12 +179,12 @@ def _before_labels(chars: Chars, specs: tuple[FieldSpec, ...]) -> tuple[Chars, C
     return chars[:cut], chars[cut:]
 
 
-def _chars(words: list[WordRecord]) -> Chars:
+def chars_of(words: list[WordRecord]) -> Chars:
     """Each folded character with the word it came from."""
     return [(ch, w) for w in words for ch in fold(w.text)]
 
 
-def _words_of(chars: Chars) -> tuple[WordRecord, ...]:
+def words_of(chars: Chars) -> tuple[WordRecord, ...]:
     seen: dict[int, WordRecord] = {}
     for _, w in chars:
         seen.setdefault(id(w), w)
@@ -190,7 +192,7 @@ def _words_of(chars: Chars) -> tuple[WordRecord, ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Slot:
+class Slot:
     """A place on a page that holds a label or a value: a table cell, empty or not, or a line
     read outside any cell (its rules faded, or cut off by the scan)."""
 
@@ -202,15 +204,15 @@ class _Slot:
         return "".join(ch for ch, _ in self.chars)
 
 
-def _slots(page: PageRecord) -> list[_Slot]:
+def slots(page: PageRecord) -> list[Slot]:
     words_in: dict[int, list[WordRecord]] = {}
     free = []
     for line in page.lines:
         if line.cell is None:
-            free.append(_Slot(line.box, _chars(line.words)))
+            free.append(Slot(line.box, chars_of(line.words)))
         else:
             words_in.setdefault(line.cell, []).extend(line.words)
-    cells = [_Slot(c.box, _chars(words_in.get(i, []))) for i, c in enumerate(page.cells)]
+    cells = [Slot(c.box, chars_of(words_in.get(i, []))) for i, c in enumerate(page.cells)]
     return cells + free
 
 
@@ -218,7 +220,7 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
     return min(a1, b1) - max(a0, b0)
 
 
-def _beside(label: _Slot, slots: list[_Slot]) -> int | None:
+def beside(label: Slot, slots: list[Slot]) -> int | None:
     """The nearest slot to the right of ``label`` on its row."""
     x1, top, bottom = label.box[2], label.box[1], label.box[3]
     right = [
@@ -231,7 +233,7 @@ def _beside(label: _Slot, slots: list[_Slot]) -> int | None:
     return min(right, key=lambda i: slots[i].box[0], default=None)
 
 
-def _below(label: _Slot, slots: list[_Slot]) -> int | None:
+def below(label: Slot, slots: list[Slot]) -> int | None:
     """The nearest slot under ``label``, sharing most of the narrower one's width, starting
     within one and a half of the label's heights under it."""
     x0, _, x1, y1 = label.box
@@ -245,52 +247,61 @@ def _below(label: _Slot, slots: list[_Slot]) -> int | None:
     return min(under, key=lambda i: slots[i].box[1], default=None)
 
 
-def _value_slot(
-    label: int, slots: list[_Slot], labels: set[int], beside_labels: set[int]
+def value_slot(
+    label: int, all_slots: list[Slot], labels: set[int], beside_labels: set[int]
 ) -> int | None:
     """Where a label's value is: the next slot to its right, unless that is itself a label (a
     form with labels above values) or there is none; then the slot below it, unless that is
     the value beside another label (the value of this one was lost). An empty cell beside a
     label is a blank value, not a reason to look further."""
-    beside = _beside(slots[label], slots)
-    if beside is not None and beside not in labels:
-        return beside
-    below = _below(slots[label], slots)
-    if below is None or below in labels or below in beside_labels:
+    right = beside(all_slots[label], all_slots)
+    if right is not None and right not in labels:
+        return right
+    under = below(all_slots[label], all_slots)
+    if under is None or under in labels or under in beside_labels:
         return None
-    return below
+    return under
 
 
 def _candidate(key: str, chars: Chars, page: int, source: str) -> Candidate:
-    return Candidate(key, "".join(ch for ch, _ in chars), page, _words_of(chars), source)
+    return Candidate(key, "".join(ch for ch, _ in chars), page, words_of(chars), source)
 
 
 def form_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Candidate]:
     """Labels of a form and the values beside or below them, in cells or in lines whose cell
     the layout did not find; and labels with their values written in one cell."""
-    slots = _slots(page)
-    texts = {i: s.text for i, s in enumerate(slots) if s.chars}
+    all_slots = slots(page)
+    texts = {i: s.text for i, s in enumerate(all_slots) if s.chars}
     keys = {i: label_key(t, specs) for i, t in texts.items()}
-    # Text that starts with a label is never another label's value.
-    led = {i for i, t in texts.items() if (starts := _label_starts(t, specs)) and not starts[0][0]}
+    # Text that starts with a label is never another label's value, nor is a label fields.toml
+    # words otherwise (生日 beside 姓名 on a card form: the name is below).
+    others = default_other_labels()
+    led = {
+        i
+        for i, t in texts.items()
+        if ((starts := _label_starts(t, specs)) and not starts[0][0])
+        or strong_label(t, specs, others)
+    }
     labels = {i for i, key in keys.items() if key is not None}
-    taken = {v for i in labels if (v := _value_slot(i, slots, labels | led, set())) is not None}
+    taken = {v for i in labels if (v := value_slot(i, all_slots, labels | led, set())) is not None}
     _misread_short_labels(texts, keys, taken, specs)
     labels = {i for i, key in keys.items() if key is not None}
-    beside_labels = {b for i in labels if (b := _beside(slots[i], slots)) is not None} - labels
+    beside_labels = {
+        b for i in labels if (b := beside(all_slots[i], all_slots)) is not None
+    } - labels
     found = []
     for i in texts:
         key = keys[i]
         if key is not None:
-            target = _value_slot(i, slots, labels | led, beside_labels)
+            target = value_slot(i, all_slots, labels | led, beside_labels)
             if target is None:
                 continue
-            value, rest = _before_labels(slots[target].chars, specs)
+            value, rest = _before_labels(all_slots[target].chars, specs)
             source = "table" if max(i, target) < len(page.cells) else "line"
             if value:
                 found.append(_candidate(key, value, page.number, source))
         elif i < len(page.cells):
-            source, rest = "table", slots[i].chars
+            source, rest = "table", all_slots[i].chars
         else:
             continue  # a free line's own labels are text_candidates' to read
         found += [
@@ -322,7 +333,7 @@ def text_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Cand
     for line in page.lines:
         if line.cell is not None:
             continue
-        chars = _chars(line.words)
+        chars = chars_of(line.words)
         found += [
             _candidate(key, chars[start:end], page.number, "line")
             for key, start, end in _labelled_values(chars, specs)
@@ -348,21 +359,21 @@ def column_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Ca
     whose rules were all lost: "姓名性别民族" over "薛光明男汉族"): each value word goes to
     the label it starts under, as a person reading down the columns would take it."""
     found = []
-    free = [_Slot(line.box, _chars(line.words)) for line in page.lines if line.cell is None]
+    free = [Slot(line.box, chars_of(line.words)) for line in page.lines if line.cell is None]
     for line in free:
         starts = _label_starts(line.text, specs)
         spans = [(start, end) for start, end, _ in starts]
         whole = [0] + [end for _, end in spans] == [start for start, _ in spans] + [len(line.text)]
-        below = _below(line, free) if len(starts) >= 2 and whole else None
-        if below is None:
+        under = below(line, free) if len(starts) >= 2 and whole else None
+        if under is None:
             continue
         height = line.box[3] - line.box[1]
         lefts = [line.chars[start][1].box[0] - height // 2 for start, _, _ in starts]
         columns: list[Chars] = [[] for _ in starts]
-        for ch, word in free[below].chars:
-            under = [i for i, left in enumerate(lefts) if left <= word.box[0]]
-            if under:
-                columns[under[-1]].append((ch, word))
+        for ch, word in free[under].chars:
+            starts_left = [i for i, left in enumerate(lefts) if left <= word.box[0]]
+            if starts_left:
+                columns[starts_left[-1]].append((ch, word))
         found += [
             _candidate(key, column, page.number, "line")
             for (_, _, key), column in zip(starts, columns, strict=True)

@@ -5,15 +5,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from archive.domain import FIELD_KEYS, Alternative, Evidence, ExtractedField, PageRecord
+from archive.domain import (
+    FIELD_KEYS,
+    Alternative,
+    Evidence,
+    ExtractedField,
+    OtherItem,
+    PageRecord,
+)
 from archive.text import DIGIT_LOOKALIKES, fold
 from ingest.extract import idcard
-from ingest.extract.candidates import Candidate, page_candidates
+from ingest.extract.assign import assign
+from ingest.extract.candidates import Candidate, label_key, page_candidates, words_of
 from ingest.extract.normalize import parse_date
-from ingest.extract.spec import FieldSpec, default_specs
+from ingest.extract.pairs import Pair, page_pairs
+from ingest.extract.spec import FieldSpec, default_other_labels, default_specs
 from ingest.extract.values import Normalised, normalise
 
 # Ages at enlistment seen in the files: volunteers from 16, officers and cadres up to 35.
@@ -25,8 +34,12 @@ class ExtractOptions:
     # OCR confidence under which a value goes to a person: at 0.9, one field in thirty on the
     # extraction benchmark, and every wrong value it did not catch otherwise.
     review_below: float = 0.9
-    # Sources in order of trust when pages disagree: a form's cell over a sentence.
-    trust: tuple[str, ...] = ("table", "line", "sentence")
+    # Sources in order of trust when pages disagree: a form's cell over a sentence; a label
+    # worded as fields.toml words it over one placed by its cues.
+    trust: tuple[str, ...] = ("table", "line", "pair", "sentence")
+    # A bureau's file numbering (a regular expression), when it has said what it looks like:
+    # a number under a file-number label is kept as read otherwise.
+    file_number_pattern: str | None = None
 
 
 @dataclass
@@ -78,6 +91,8 @@ def _pick(readings: list[_Reading], options: ExtractOptions) -> _Field | None:
     ordered.remove(chosen)
     ordered.insert(0, chosen)
     merged = _Field(chosen.candidate.key, chosen, ordered[1:], list(chosen.norm.reasons))
+    if chosen.candidate.doubt:
+        merged.flag(chosen.candidate.doubt)
     merged.repair = chosen.norm.repair
     merged.value = chosen.norm.value
     for other in ordered[1:]:
@@ -343,18 +358,66 @@ def _result(f: _Field | None, key: str, options: ExtractOptions) -> ExtractedFie
     )
 
 
-def extract(
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    fields: list[ExtractedField]  # every key of FIELD_KEYS, in that order, found or not
+    items: list[OtherItem]  # the pairs that are none of them (其他项目)
+
+
+def _evidence(pair: Pair) -> Evidence:
+    boxes = [w.box_original for w in words_of(pair.value)]
+    box = [min(b[0] for b in boxes), min(b[1] for b in boxes)]
+    box += [max(b[2] for b in boxes), max(b[3] for b in boxes)]
+    return Evidence(pair.page, box, pair.value_text)
+
+
+def _placed_pairs(
+    page: PageRecord, specs: tuple[FieldSpec, ...]
+) -> tuple[list[Candidate], list[OtherItem]]:
+    """The page's pairs whose label fields.toml does not word (a known one is read already):
+    the ones whose label and value place them, as candidates; the rest as other items."""
+    candidates, items = [], []
+    others = default_other_labels()
+    for pair in page_pairs(page, specs):
+        if label_key(pair.label, specs) is not None:
+            continue
+        placed = assign(pair.label, pair.value_text, specs, others)
+        if placed is None:
+            items.append(OtherItem(pair.label, pair.value_text, _evidence(pair)))
+            continue
+        doubt = None
+        if placed.rival is not None:
+            doubt = f"标签“{pair.label}”也可能是{placed.rival}，请核对"
+        candidates.append(
+            Candidate(placed.key, pair.value_text, page.number, pair.words, "pair", doubt)
+        )
+    return candidates, items
+
+
+def _specs(specs: tuple[FieldSpec, ...] | None, options: ExtractOptions) -> tuple[FieldSpec, ...]:
+    """The specifications in use: a bureau's own file numbering in place of none."""
+    chosen = specs or default_specs()
+    if options.file_number_pattern is None:
+        return chosen
+    pattern = re.compile(options.file_number_pattern)
+    return tuple(replace(s, pattern=pattern) if s.key == "file_number" else s for s in chosen)
+
+
+def extract_document(
     pages: Sequence[PageRecord],
     specs: tuple[FieldSpec, ...] | None = None,
     options: ExtractOptions | None = None,
-) -> list[ExtractedField]:
-    """Every field of FIELD_KEYS, in that order, found or not."""
-    specs = specs or default_specs()
+) -> Extraction:
+    """A document's fields and its other items."""
     options = options or ExtractOptions()
+    specs = _specs(specs, options)
     by_key = {s.key: s for s in specs}
     readings: dict[str, list[_Reading]] = {}
+    items: list[OtherItem] = []
     for page in pages:
-        for c in page_candidates(page, specs):
+        placed, unplaced = _placed_pairs(page, specs)
+        items += unplaced
+        for c in page_candidates(page, specs) + placed:
             readings.setdefault(c.key, []).append(_Reading(c, normalise(c.raw, by_key[c.key])))
     fields = {k: f for k in FIELD_KEYS if (f := _pick(readings.get(k, []), options)) is not None}
     _repair_id(fields)
@@ -362,4 +425,13 @@ def extract(
     _repair_years(fields)
     _check_dates(fields)
     _repair_unit_code(fields)
-    return [_result(fields.get(k), k, options) for k in FIELD_KEYS]
+    return Extraction([_result(fields.get(k), k, options) for k in FIELD_KEYS], items)
+
+
+def extract(
+    pages: Sequence[PageRecord],
+    specs: tuple[FieldSpec, ...] | None = None,
+    options: ExtractOptions | None = None,
+) -> list[ExtractedField]:
+    """Every field of FIELD_KEYS, in that order, found or not."""
+    return extract_document(pages, specs, options).fields

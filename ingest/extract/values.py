@@ -42,11 +42,22 @@ class Normalised:
 
 
 def _choice(raw: str, spec: FieldSpec) -> Normalised:
+    """A word of the field's domain is kept as read, whatever other word it resembles (离休 is
+    one character from 退休, and a different benefit status). A value that is no such word is
+    read as the one word one character away, if exactly one is, and a person always looks:
+    the word may be one the vocabulary lacks."""
     if raw in spec.values:
         return Normalised(raw, True)
+    if raw + "族" in spec.values:  # an ethnic group written short (汉 for 汉族)
+        return Normalised(raw + "族", True)
     near = [v for v in spec.values if Levenshtein.distance(raw, v) <= 1]
     if len(near) == 1 and len(near[0]) >= 2:
-        return Normalised(near[0], True, repair=f"“{raw}”按词表改为“{near[0]}”（唯一相差一字）")
+        return Normalised(
+            near[0],
+            True,
+            [f"“{raw}”不在词表中，按词表读作“{near[0]}”（只差一字），请核对"],
+            repair=f"“{raw}”按词表改为“{near[0]}”（唯一相差一字）",
+        )
     return Normalised(raw, False, [f"“{raw}”不在{spec.key}的词表中"])
 
 
@@ -78,13 +89,39 @@ def _without_speck(raw: str, fits: Callable[[str], bool], problem: str) -> Norma
     )
 
 
+def _within_county(raw: str) -> bool:
+    """A known county (or a city without counties) followed by places within it: the part
+    that can be checked is, and the town or village after it is kept as written."""
+    head = places.placed(raw)
+    return (
+        head is not None
+        and places.is_county_level(head[1])
+        and (head[0] == len(raw) or bool(places.BELOW_COUNTY.fullmatch(raw[head[0] :])))
+    )
+
+
+def _historic(raw: str) -> bool:
+    """A known province or city followed by division names the gazetteer lacks (an old county
+    since merged), none of them one character from a division there (a misread one)."""
+    head = places.placed(raw)
+    if head is None or head[0] == len(raw):
+        return False
+    rest = raw[head[0] :]
+    names = [m.group(0) for m in re.finditer(r"[\u4e00-\u9fff]+?(?:县|市|区|旗|州|盟)", rest)]
+    return bool(places.DIVISION.fullmatch(rest)) and not any(
+        places.near_division(n, head[1]) for n in names
+    )
+
+
 def _place(raw: str) -> Normalised:
-    """A native place as known divisions; one misread character put right when exactly one
-    known place is that close, and a person looks, since the place may be an old name."""
-    if raw in places.readings(raw, edits=0):
+    """A native place as known divisions, in full or short, with the towns and villages within
+    a county kept as written; one misread character put right when exactly one known place is
+    that close, and a person looks. An old name the gazetteer lacks, under a known province,
+    is kept as written; a place no part of which can be placed goes to review."""
+    if places.readings(raw, edits=0) or _within_county(raw) or _historic(raw):
         return Normalised(raw, True)
     problem = f"“{raw}”不是地名表中的行政区划（旧地名可加入 places.tsv）"
-    without = _without_speck(raw, lambda v: v in places.readings(v, edits=0), problem)
+    without = _without_speck(raw, _within_county, problem)
     if without.valid:
         return without
     near = places.readings(raw, edits=1)

@@ -32,8 +32,27 @@ def test_one_misread_character_is_put_right_when_only_one_place_is_that_close() 
     assert got.value == "河北省成安县" and got.repair and got.reasons
 
 
-@pytest.mark.parametrize("read", ["四川省巴县", "台", "安徽省肥西"])
+@pytest.mark.parametrize(
+    "read", ["四川省巴县", "台", "河北省成安县中", "北京市朝阳区**乡", "安徽省巢县"]
+)
 def test_an_unknown_or_cut_place_goes_to_review_unchanged(read: str) -> None:
-    # 巴县 (an old name, now 巴南区) is one character from eight counties of Sichuan.
+    # 巴县 (an old name, now 巴南区) is one character from eight counties of Sichuan, 巢县 from
+    # 巢湖: more likely misread than old. 中 after a county is no town.
     got = normalise(read, NATIVE_PLACE)
     assert not got.valid and got.value == read and got.reasons
+
+
+@pytest.mark.parametrize(
+    "place",
+    [
+        "河北石家庄正定县",  # without 省 and 市, as people write it
+        "江苏南京秦淮区",
+        "安徽省肥西",
+        "山东省平原县王凤楼镇水务村",  # below the county, as a 兵役证 holder's was written
+        "湖北省武汉市新洲区阳逻街道",
+        "四川省崇庆县",  # an old county (now 崇州市) no division is one character from
+    ],
+)
+def test_short_forms_towns_and_old_names_are_kept_as_written(place: str) -> None:
+    got = normalise(place, NATIVE_PLACE)
+    assert got.valid and not got.reasons and got.value == place
