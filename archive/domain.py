@@ -157,6 +157,14 @@ class OtherItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Extraction:
+    """What the extractor read of a document: every key field, and the other items."""
+
+    fields: list[ExtractedField] = field(default_factory=list)
+    items: list[OtherItem] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
 class NewDocument:
     sha256: str
     source_name: str  # the file name as uploaded

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -33,6 +34,11 @@ class Settings(BaseSettings):
     review_below: float = Field(
         0.9, ge=0, le=1, description="a field read with less OCR confidence goes to review"
     )
+    file_number_pattern: str | None = Field(
+        None,
+        description="the bureau's file numbering, a regular expression: a file number of "
+        "another form goes to review (unset: kept as read)",
+    )
     timezone: str = Field("Asia/Shanghai", description="days and months of the progress figures")
     host: str = Field("127.0.0.1", description="archive serve listens here")
     port: int = Field(8000, ge=1, le=65535)
@@ -42,6 +48,16 @@ class Settings(BaseSettings):
     )
     max_upload_files: int = Field(1000, ge=1, description="files in one upload request")
     log_level: str = "INFO"
+
+    @field_validator("file_number_pattern")
+    @classmethod
+    def _a_regular_expression(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a regular expression: {exc}") from exc
+        return value
 
     @property
     def resolved_database_url(self) -> str:

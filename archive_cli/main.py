@@ -234,7 +234,10 @@ def extract(
     with _archive(settings) as archive:
         read, flagged = reextract(
             archive.store,
-            ExtractOptions(review_below=settings.review_below),
+            ExtractOptions(
+                review_below=settings.review_below,
+                file_number_pattern=settings.file_number_pattern,
+            ),
             lambda ids: track(ids, description="提取字段", console=err),
         )
         err.print(f"完成：{read} 份档案重新提取字段，{flagged} 个字段待人工复核")

@@ -19,7 +19,7 @@ import structlog
 
 from archive import filetype
 from archive.domain import (
-    ExtractedField,
+    Extraction,
     FileResult,
     MediaType,
     NewDocument,
@@ -31,7 +31,7 @@ from archive.settings import Settings
 from archive.store import Store
 from ingest import intake
 from ingest.errors import IngestError
-from ingest.extract.extractor import ExtractOptions, extract
+from ingest.extract.extractor import ExtractOptions, extract_document
 from ingest.pool import Collected, PagePool
 from ingest.scans import ScanLimits, inspect
 from ingest.worker import PageDone, PageTask
@@ -83,7 +83,9 @@ class IngestOptions:
             limits=ScanLimits(s.pdf_dpi, s.max_pages, s.max_page_pixels),
             max_file_bytes=s.max_file_bytes,
             commit_every_s=s.commit_every_s,
-            extract=ExtractOptions(review_below=s.review_below),
+            extract=ExtractOptions(
+                review_below=s.review_below, file_number_pattern=s.file_number_pattern
+            ),
         )
 
 
@@ -114,14 +116,14 @@ class IngestReport:
         return sum(1 for r in self.results if r.outcome is outcome)
 
 
-def _extract(pages: list[PageRecord], source: str, options: ExtractOptions) -> list[ExtractedField]:
+def _extract(pages: list[PageRecord], source: str, options: ExtractOptions) -> Extraction:
     """The document's fields. A fault in the extractor must not cost the document its OCR:
     it is stored without fields, and `archive extract --all` reads them later."""
     try:
-        return extract(pages, options=options)
+        return extract_document(pages, options=options)
     except Exception:
         log.exception("extract.failed", source=source)
-        return []
+        return Extraction()
 
 
 def _failed(c: intake.Candidate, info: Failure, sha: str | None = None) -> FileResult:
@@ -356,6 +358,7 @@ class IngestRun:
         if len(plan.pages) == plan.page_count:
             c = plan.candidate
             pages = [plan.pages[n] for n in sorted(plan.pages)]
+            read = _extract(pages, c.source_name, self.options.extract)
             doc = NewDocument(
                 sha256=plan.sha256,
                 source_name=c.source_name,
@@ -364,7 +367,8 @@ class IngestRun:
                 media_type=plan.media,
                 size_bytes=plan.size,
                 pages=pages,
-                fields=_extract(pages, c.source_name, self.options.extract),
+                fields=read.fields,
+                items=read.items,
             )
             ready.append((doc, FileResult(str(c.path), c.source_name, Outcome.OK, plan.sha256)))
             plan.pages = {}  # the document owns them now

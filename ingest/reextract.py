@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from archive.domain import ExtractedField
+from archive.domain import Extraction
 from archive.store import Store
-from ingest.extract.extractor import ExtractOptions, extract
+from ingest.extract.extractor import ExtractOptions, extract_document
 
 BATCH = 100  # documents per transaction
 
@@ -22,10 +22,10 @@ def reextract(
     were read and how many fields the extractor flagged for review."""
     ids = store.document_ids()
     flagged = 0
-    batch: dict[int, list[ExtractedField]] = {}
+    batch: dict[int, Extraction] = {}
     for document_id in progress(ids):
-        found = extract(store.page_records(document_id), options=options)
-        flagged += sum(f.needs_review for f in found)
+        found = extract_document(store.page_records(document_id), options=options)
+        flagged += sum(f.needs_review for f in found.fields)
         batch[document_id] = found
         if len(batch) >= BATCH:
             store.replace_fields(batch)

@@ -13,7 +13,9 @@ from archive.domain import (
     CellRecord,
     Evidence,
     ExtractedField,
+    Extraction,
     LineRecord,
+    OtherItem,
     PageRecord,
     WordRecord,
 )
@@ -59,12 +61,39 @@ def field_from_row(row: Any) -> ExtractedField:
     )
 
 
-def replace_fields(
-    conn: Connection, document_id: int, fields: list[ExtractedField], at: datetime
-) -> None:
+def replace_extraction(conn: Connection, document_id: int, found: Extraction, at: datetime) -> None:
+    """The machine's reading of a document, in place of the one before (people's corrections
+    are another table, and stay)."""
     conn.execute(delete(schema.fields).where(schema.fields.c.document_id == document_id))
-    if fields:
-        conn.execute(schema.fields.insert(), field_rows(document_id, fields, at))
+    if found.fields:
+        conn.execute(schema.fields.insert(), field_rows(document_id, found.fields, at))
+    items = schema.document_items
+    conn.execute(delete(items).where(items.c.document_id == document_id))
+    if found.items:
+        conn.execute(
+            items.insert(),
+            [
+                {
+                    "document_id": document_id,
+                    "label": item.label,
+                    "value": item.value,
+                    "page": item.evidence.page,
+                    "bbox": item.evidence.box,
+                    "raw_text": item.evidence.text,
+                }
+                for item in found.items
+            ],
+        )
+
+
+def other_items(conn: Connection, document_id: int) -> list[OtherItem]:
+    items = schema.document_items
+    return [
+        OtherItem(r.label, r.value, Evidence(r.page, list(r.bbox), r.raw_text))
+        for r in conn.execute(
+            select(items).where(items.c.document_id == document_id).order_by(items.c.id)
+        )
+    ]
 
 
 def machine_fields(conn: Connection, document_ids: list[int]) -> dict[int, list[ExtractedField]]:

@@ -84,11 +84,16 @@ def _v4_keys_and_audit(conn: Connection) -> None:
             )
 
 
+def _v5_other_items(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[schema.document_items])
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1,
     _v2_page_cells,
     _v3_fields,
     _v4_keys_and_audit,
+    _v5_other_items,
 )
 LATEST = len(MIGRATIONS)
 

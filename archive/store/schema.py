@@ -104,6 +104,20 @@ fields = Table(
     Index("ix_fields_key_value", "key", "value"),
 )
 
+# What the extractor read on a document that is none of the key fields (since schema version
+# 5): 其他项目, a label and its value with where it stands; replaced with the fields.
+document_items = Table(
+    "document_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False, index=True),
+    Column("label", Text, nullable=False),
+    Column("value", Text, nullable=False),
+    Column("page", Integer, nullable=False),
+    Column("bbox", JSON, nullable=False),
+    Column("raw_text", Text, nullable=False),
+)
+
 # A person's corrections and confirmations (since schema version 3): appended, never changed,
 # so the machine's value and every earlier correction stay on record.
 field_corrections = Table(

@@ -17,8 +17,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from archive.domain import (
     DocumentRef,
     ExtractedField,
+    Extraction,
     FileResult,
     NewDocument,
+    OtherItem,
     Outcome,
     PageRecord,
 )
@@ -358,7 +360,7 @@ class Store:
                 for p in doc.pages
             ],
         )
-        fields.replace_fields(conn, doc_id, doc.fields, now)
+        fields.replace_extraction(conn, doc_id, Extraction(doc.fields, doc.items), now)
         conn.execute(
             schema.outbox.insert().values(document_id=doc_id, operation="upsert", created_at=now)
         )
@@ -427,14 +429,14 @@ class Store:
                 ).scalars()
             ]
 
-    def replace_fields(self, extracted: dict[int, list[ExtractedField]]) -> None:
+    def replace_fields(self, extracted: dict[int, Extraction]) -> None:
         """New machine readings for documents, and their index updates, in one transaction;
         a person's corrections stay as they are."""
         now = _now()
         try:
             with self._engine.begin() as conn:
                 for document_id, found in extracted.items():
-                    fields.replace_fields(conn, document_id, found, now)
+                    fields.replace_extraction(conn, document_id, found, now)
                     conn.execute(
                         schema.outbox.insert().values(
                             document_id=document_id, operation="upsert", created_at=now
@@ -442,6 +444,11 @@ class Store:
                     )
         except SQLAlchemyError as exc:
             raise StoreError(f"could not save fields of {len(extracted)} documents: {exc}") from exc
+
+    def other_items(self, document_id: int) -> list[OtherItem]:
+        """What the extractor read on the document that is none of its fields (其他项目)."""
+        with self._engine.connect() as conn:
+            return fields.other_items(conn, document_id)
 
     def current_fields(self, document_id: int) -> list[ExtractedField]:
         """The document's fields as they stand: the machine's, with people's corrections."""

@@ -22,6 +22,7 @@ def view_record(archive: Archive, actor: Actor, document_id: int) -> RecordOut:
         document,
         store.pages_of(document_id),
         store.current_fields(document_id),
+        store.other_items(document_id),
         store.corrections(document_id),
         Masker(actor),
     )

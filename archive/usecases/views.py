@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from archive.domain import FIELD_KEYS, Actor, Evidence, ExtractedField
+from archive.domain import FIELD_KEYS, Actor, Evidence, ExtractedField, OtherItem
 from archive.masking import mask_id, mask_ids_in_text
 from archive.search.model import SearchHit
 from archive.store.rows import Correction, CurrentValue, StoredDocument, StoredPage
@@ -66,6 +66,12 @@ class PageOut(BaseModel):
     processed_image_url: str = Field(description="处理后（转正、纠斜、二值化）页图像地址")
 
 
+class OtherItemOut(BaseModel):
+    label: str = Field(description="表上印的标签", examples=["文化程度"])
+    value: str = Field(description="其值（识别出的原文）", examples=["高中"])
+    evidence: EvidenceOut
+
+
 class RecordOut(BaseModel):
     document_id: int = Field(description="档案（源文件）编号", examples=[42])
     source: str = Field(description="上传时的文件名", examples=["王伟-退役登记表.pdf"])
@@ -73,6 +79,9 @@ class RecordOut(BaseModel):
     sha256: str = Field(description="文件内容的 SHA-256")
     ingested_at: datetime = Field(description="入库时间（UTC）")
     fields: dict[str, FieldOut] = Field(description="全部关键字段，键见 DESIGN 字段表")
+    other_items: list[OtherItemOut] = Field(
+        default_factory=list, description="其他项目：表上读到的、不属于关键字段的标签与值"
+    )
     pages: list[PageOut]
 
 
@@ -229,6 +238,7 @@ def record_out(
     document: StoredDocument,
     pages: list[StoredPage],
     found: list[ExtractedField],
+    items: list[OtherItem],
     history: list[Correction],
     m: Masker,
 ) -> RecordOut:
@@ -243,6 +253,16 @@ def record_out(
         fields={
             k: field_out(by_key[k], history, m) if k in by_key else _missing() for k in FIELD_KEYS
         },
+        other_items=[
+            OtherItemOut(
+                label=i.label,
+                value=m.text(i.value),
+                evidence=EvidenceOut(
+                    page=i.evidence.page, bbox=i.evidence.box, text=m.text(i.evidence.text)
+                ),
+            )
+            for i in items
+        ],
         pages=[
             PageOut(
                 number=p.number,

@@ -13,6 +13,7 @@ from archive.domain import (
     Alternative,
     Evidence,
     ExtractedField,
+    Extraction,
     OtherItem,
     PageRecord,
 )
@@ -356,12 +357,6 @@ def _result(f: _Field | None, key: str, options: ExtractOptions) -> ExtractedFie
         repair=f.repair,
         alternatives=alternatives,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Extraction:
-    fields: list[ExtractedField]  # every key of FIELD_KEYS, in that order, found or not
-    items: list[OtherItem]  # the pairs that are none of them (其他项目)
 
 
 def _evidence(pair: Pair) -> Evidence:

@@ -12,6 +12,8 @@ from sqlalchemy import create_engine, text
 from archive.domain import (
     Evidence,
     ExtractedField,
+    Extraction,
+    OtherItem,
     Outcome,
 )
 from archive.store import Store, StoreError, schema
@@ -144,7 +146,7 @@ def test_a_correction_keeps_the_machine_value_and_survives_re_extraction(store: 
     doc_id = saved.document_id
     fixed = store.correct_field(doc_id, "name", "任克己", by="档案员甲")
     assert fixed.value == "任克己" and fixed.machine_value == "任克已" and not fixed.needs_review
-    store.replace_fields({doc_id: [replace(machine, confidence=0.7)]})  # extraction re-run
+    store.replace_fields({doc_id: Extraction([replace(machine, confidence=0.7)])})  # re-run
     [current] = store.current_fields(doc_id)
     assert current.value == "任克己" and current.corrected_by == "档案员甲"
     assert current.machine_value == "任克已" and current.confidence == 1.0
@@ -180,3 +182,15 @@ def test_the_review_queue_skips_what_people_have_seen(store: Store) -> None:
     store.correct_field(first, "name", "王伟", by="档案员甲")
     assert store.next_for_review() == (first, "rank") and store.count_for_review() == 2
     assert store.next_for_review(after=(second, "name")) is None
+
+
+def test_other_items_are_kept_with_the_fields_and_replaced_with_them(store: Store) -> None:
+    job = store.start_job({})
+    item = OtherItem("联系电话", "13800001111", Evidence(1, [5, 6, 7, 8], "13800001111"))
+    doc, result = document("f" * 64, [page(1)])
+    [saved] = store.save_documents(job, [(replace(doc, items=[item]), result)])
+    assert saved.document_id is not None
+    assert store.other_items(saved.document_id) == [item]
+    education = OtherItem("文化程度", "高中", Evidence(1, [1, 1, 2, 2], "高中"))
+    store.replace_fields({saved.document_id: Extraction([], [education])})
+    assert store.other_items(saved.document_id) == [education]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from archive.domain import Evidence, Extraction, OtherItem
+from archive.store import Store
 from tests.search_api.conftest import LI_ID, WANG_ID, Api
 
 
@@ -195,3 +197,21 @@ def test_stats_count_files_pages_persons_and_reviews(api: Api) -> None:
         "persons": 3,
         "files_without_id": 0,
     }
+
+
+def test_other_items_are_shown_with_the_record_and_masked_like_the_rest(api: Api) -> None:
+    store = Store.open(api.settings.resolved_database_url)
+    doc = api.ids["li"]
+    spouse = OtherItem("配偶身份证号", LI_ID, Evidence(1, [1, 2, 3, 4], LI_ID))
+    store.replace_fields({doc: Extraction(store.current_fields(doc), [spouse])})
+    store.close()
+    whole = _json(api.get(f"/api/v1/records/{doc}", "archivist"))["other_items"]
+    assert whole == [
+        {
+            "label": "配偶身份证号",
+            "value": LI_ID,
+            "evidence": {"page": 1, "bbox": [1, 2, 3, 4], "text": LI_ID},
+        }
+    ]
+    [masked] = _json(api.get(f"/api/v1/records/{doc}", "staff"))["other_items"]
+    assert LI_ID not in str(masked) and masked["value"] == "340123********1233"

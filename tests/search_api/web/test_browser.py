@@ -26,7 +26,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
 
-from archive.domain import Role
+from archive.domain import Extraction, Role
 from archive.search.backends import make_backend
 from archive.search.feed import drain
 from archive.settings import Settings
@@ -63,10 +63,12 @@ def server(settings: Settings, samples: list[SampleFile]) -> Iterator[tuple[str,
     ids = [r.document_id for r in report.results if r.document_id is not None]
     store.replace_fields(
         {
-            doc: [
-                replace(f, needs_review=doc == ids[0] and f.key == "unit")
-                for f in store.current_fields(doc)
-            ]
+            doc: Extraction(
+                [
+                    replace(f, needs_review=doc == ids[0] and f.key == "unit")
+                    for f in store.current_fields(doc)
+                ]
+            )
             for doc in ids
         }
     )
