@@ -57,7 +57,7 @@ class Tally:
         else:
             self.wrong += 1
             self.wrong_flagged += flagged
-            if len(self.examples) < 4:
+            if len(self.examples) < 6:
                 self.examples.append(example)
 
     @property
@@ -86,27 +86,29 @@ def compare(
     return tallies
 
 
+def _row(key: str, t: Tally) -> str:
+    flagged = t.wrong_flagged + t.right_flagged
+    return (
+        f"| {key} | {_pct(t.right, t.total)} | {_pct(flagged, t.total)} "
+        f"| {_pct(t.wrong - t.wrong_flagged, t.total)} | {_pct(t.wrong_flagged, t.wrong)} "
+        f"| {_pct(t.wrong_flagged, flagged)} | {t.total} |"
+    )
+
+
 def report(tallies: dict[str, Tally], show_examples: bool) -> str:
     out = [
-        "| field | accuracy | wrong flagged | flagged that are wrong | n |",
-        "|---|---|---|---|---|",
+        "| field | accuracy | sent to review | wrong, not flagged | wrong flagged "
+        "| flagged that are wrong | n |",
+        "|---|---|---|---|---|---|---|",
     ]
     total = Tally()
     for key, t in tallies.items():
-        out.append(
-            f"| {key} | {_pct(t.right, t.total)} | {_pct(t.wrong_flagged, t.wrong)} "
-            f"| {_pct(t.wrong_flagged, t.wrong_flagged + t.right_flagged)} | {t.total} |"
-        )
+        out.append(_row(key, t))
         total.right += t.right
         total.wrong += t.wrong
         total.wrong_flagged += t.wrong_flagged
         total.right_flagged += t.right_flagged
-    out.append(
-        f"| **overall** | {_pct(total.right, total.total)} "
-        f"| {_pct(total.wrong_flagged, total.wrong)} "
-        f"| {_pct(total.wrong_flagged, total.wrong_flagged + total.right_flagged)} "
-        f"| {total.total} |"
-    )
+    out.append(_row("**overall**", total))
     out.append(
         f"\nflagged for review: {total.wrong_flagged + total.right_flagged} of {total.total} "
         f"fields ({_pct(total.wrong_flagged + total.right_flagged, total.total)})"
@@ -126,6 +128,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--reuse", action="store_true", help="re-extract the stored OCR")
     parser.add_argument("--examples", action="store_true", help="list wrong values")
+    parser.add_argument(
+        "--forms",
+        choices=("seen", "dev", "test"),
+        default="seen",
+        help="seen: the families the extractor was built on; dev, test: unseen families and "
+        "held-out label wordings (scripts/samplegen/unseen.py); test only for measuring",
+    )
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-extract-"))
     settings = Settings(
@@ -134,7 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     truth_dir = work / "samples" / "truth"
     seconds = 0.0
     if not args.reuse:
-        files = generate(work / "samples", count=args.files, seed=args.seed, dpi=args.dpi)
+        files = generate(
+            work / "samples", count=args.files, seed=args.seed, dpi=args.dpi, forms=args.forms
+        )
         store = Store.open(settings.resolved_database_url)
         start = time.perf_counter()
         IngestRun(store, settings.data_dir, IngestOptions.from_settings(settings)).run(
@@ -156,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}; {len(found)} files at {args.dpi} dpi, seed {args.seed}, "
-        f"engine {settings.engine}; work dir {work}"
+        f"forms {args.forms}, engine {settings.engine}; work dir {work}"
     )
     if seconds:
         print(f"ingest (OCR and extraction): {seconds:.0f} s")

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from archive.text import fold, simplified
+from ingest.extract.normalize import parse_date
 from ingest.extract.spec import SEPARATORS, FieldSpec
 from ingest.extract.values import normalise
 
+_CJK = re.compile(r"[\u4e00-\u9fff/／]+")  # a compound label holds a slash
 # An aside in brackets is dropped for matching: 入伍（参加工作）时间 is 入伍时间.
 _ASIDE = re.compile(r"[（(][^）)]*[）)]")
 _SEPARATOR_CHARS = SEPARATORS.strip("[]")
@@ -30,8 +32,9 @@ _VALUE_WEIGHT = {
     "text": 0.3,
 }
 # A field is taken when its score reaches this, and its label, on its own, says enough.
-ASSIGN_AT = 1.2
+ASSIGN_AT = 1.0
 LABEL_AT = 0.6
+SURE_LABEL = 0.9  # one of the field's labels, or one inside it
 # Two fields within this of each other: the pair is ambiguous, and a person decides.
 AMBIGUOUS_WITHIN = 0.15
 
@@ -63,10 +66,16 @@ def label_score(label: str, spec: FieldSpec) -> float:
 
 
 def value_score(value: str, spec: FieldSpec) -> float:
-    """How well the value fits the field: its kind's weight when valid, nothing when not."""
+    """How well the value fits the field: its kind's weight when valid, nothing when not; a
+    date or a number is no text of a field that takes words (参战时间: 1979.02 is no 参战
+    情况)."""
     found = normalise(value, spec)
     if not found.valid:
         return 0.0
+    if spec.kind == "text" and spec.key != "file_number":
+        folded = fold(value)
+        if parse_date(folded) is not None or sum(ch.isdigit() for ch in folded) > len(folded) / 2:
+            return 0.0
     weight = _VALUE_WEIGHT[spec.kind]
     return weight * (0.5 if found.reasons else 1.0)
 
@@ -76,7 +85,7 @@ def strong_label(text: str, specs: tuple[FieldSpec, ...], others: frozenset[str]
     that is no field, or ends with a colon; never a value a field may take (复员 holds the cue
     of 复员时间, and is a way of discharge)."""
     t = label_text(text)
-    if len(t) < 2 or any(ch.isdigit() for ch in t) or any(t in spec.values for spec in specs):
+    if len(t) < 2 or not _CJK.fullmatch(t) or any(t in spec.values for spec in specs):
         return False
     return (
         t in others
@@ -104,7 +113,10 @@ def assign(
     for spec in specs:
         by_label = label_score(text, spec)
         if by_label >= LABEL_AT:
-            scored.append((by_label + value_score(value, spec), spec.key))
+            total = by_label + value_score(value, spec)
+            # A label that says it plainly takes its value even when that reads wrong (a
+            # speck in it): the value goes to review as any invalid one does.
+            scored.append((max(total, ASSIGN_AT) if by_label >= SURE_LABEL else total, spec.key))
     scored.sort(reverse=True)
     if not scored or scored[0][0] < ASSIGN_AT:
         return None

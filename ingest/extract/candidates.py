@@ -10,7 +10,9 @@ from rapidfuzz.distance import Levenshtein
 from archive.domain import PageRecord, WordRecord
 from archive.text import fold
 from ingest.extract.assign import strong_label
+from ingest.extract.runs import segment
 from ingest.extract.spec import SEPARATORS, FieldSpec, default_other_labels
+from ingest.extract.values import normalise
 
 _SEPARATOR_CHARS = set(SEPARATORS.strip("[]"))
 # Each character as read, with the word it came from.
@@ -57,6 +59,8 @@ def label_key(text: str, specs: tuple[FieldSpec, ...], short: bool = False) -> s
     for spec in specs:
         if text in spec.labels:
             return spec.key
+    if text in default_other_labels():
+        return None  # a label of something else, however close (入党时间, 入伍时间)
     shortest = 2 if short else 3
     near = {
         spec.key
@@ -151,8 +155,20 @@ def _labelled_values(
     """(field, value start, value end) for text that starts with a label: every label and the
     text up to the next one when it holds two or more ("入伍时间2003.01退伍时间2012.11", a row
     whose rules were lost) or follows another label's value, else the one label's value as
-    ``_label_prefix`` finds it."""
+    ``_label_prefix`` finds it. Where that leaves a value that is none of its field's, and for
+    labels fields.toml does not word, the run is cut as places all of it."""
     text = "".join(ch for ch, _ in chars)
+    found = _known_labelled_values(chars, text, specs, after_value)
+    by_key = {s.key: s for s in specs}
+    if found and all(normalise(text[a:b], by_key[k]).valid for k, a, b in found):
+        return found
+    cut = segment(text, specs)
+    return [(k, a, b) for k, a, b in cut if k] if cut else found
+
+
+def _known_labelled_values(
+    chars: Chars, text: str, specs: tuple[FieldSpec, ...], after_value: bool
+) -> list[tuple[str, int, int]]:
     starts = _label_starts(text, specs)
     if starts and starts[0][0] > 0:
         misread = _misread_label_at(text[: starts[0][0]], specs, {k for _, _, k in starts})
@@ -171,11 +187,21 @@ def _labelled_values(
     return [] if prefix is None else [(prefix[0], prefix[1], len(text))]
 
 
-def _before_labels(chars: Chars, specs: tuple[FieldSpec, ...]) -> tuple[Chars, Chars]:
+def _before_labels(
+    chars: Chars, specs: tuple[FieldSpec, ...], key: str | None = None
+) -> tuple[Chars, Chars]:
     """A value cut where another label starts in it (a lost rule joined two cells): the
-    value, and the rest, which the caller reads as labels and values of their own."""
-    starts = _label_starts("".join(ch for ch, _ in chars), specs)
+    value, and the rest, which the caller reads as labels and values of their own. Where that
+    leaves no value of ``key``'s field, the run is cut as places all of it (a label fields.toml
+    does not word may follow: "土家族生日52年6月")."""
+    text = "".join(ch for ch, _ in chars)
+    starts = _label_starts(text, specs)
     cut = starts[0][0] if starts else len(chars)
+    spec = next((s for s in specs if s.key == key), None)
+    if spec is not None and not normalise(text[:cut], spec).valid:
+        segments = segment(text, specs, first=spec.key)
+        if segments:
+            cut = segments[0][2]
     return chars[:cut], chars[cut:]
 
 
@@ -296,7 +322,7 @@ def form_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Cand
             target = value_slot(i, all_slots, labels | led, beside_labels)
             if target is None:
                 continue
-            value, rest = _before_labels(all_slots[target].chars, specs)
+            value, rest = _before_labels(all_slots[target].chars, specs, key)
             source = "table" if max(i, target) < len(page.cells) else "line"
             if value:
                 found.append(_candidate(key, value, page.number, source))

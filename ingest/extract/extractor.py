@@ -374,8 +374,8 @@ def _placed_pairs(
     candidates, items = [], []
     others = default_other_labels()
     for pair in page_pairs(page, specs):
-        if label_key(pair.label, specs) is not None:
-            continue
+        if not pair.compound and label_key(pair.label, specs) is not None:
+            continue  # the label fields.toml words: the value is read already
         placed = assign(pair.label, pair.value_text, specs, others)
         if placed is None:
             items.append(OtherItem(pair.label, pair.value_text, _evidence(pair)))

@@ -27,6 +27,7 @@ class Pair:
     value: Chars
     page: int
     source: str  # "table" | "line"
+    compound: bool = False  # a part of a compound label ("入伍/退伍时间" over "a/b")
 
     @property
     def value_text(self) -> str:
@@ -128,16 +129,17 @@ def _table_pairs(
         for i, s in enumerate(all_slots)
         if s.chars and (i < cells or len(_gap_segments(s.chars)) == 1)
     }
+    found = []
+    for i in [i for i in texts if i < cells]:  # "label：value" in one cell
+        split = _colon_split(all_slots[i].chars)
+        if split is not None and weak_label(split[0], specs, others):
+            found.append(Pair(split[0], split[1], page, "table"))
+            del texts[i]
     labels = {i for i, t in texts.items() if weak_label(t, specs, others)}
     strong = {i for i in labels if strong_label(texts[i], specs, others)}
     # A weak label beside a strong one is the strong one's value (张力 beside 姓名).
     labels -= {b for i in strong if (b := beside(all_slots[i], all_slots)) is not None} - strong
-    found = []
     for i in sorted(labels):
-        split = _colon_split(all_slots[i].chars) if i < cells else None
-        if split is not None:
-            found.append(Pair(split[0], split[1], page, "table"))
-            continue
         target = value_slot(i, all_slots, labels, set())
         if target is not None and all_slots[target].chars and target not in labels:
             source = "table" if max(i, target) < cells else "line"
@@ -155,7 +157,10 @@ def page_pairs(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Pair]:
             found += _line_pairs(chars_of(line.words), page.number, specs, others)
     out = []
     for pair in found:
-        for label, value in _split_compound(pair.label, pair.value):
-            if value:
-                out.append(Pair(label, value, pair.page, pair.source))
+        parts = _split_compound(pair.label, pair.value)
+        out += [
+            Pair(label, value, pair.page, pair.source, len(parts) > 1)
+            for label, value in parts
+            if value
+        ]
     return out

@@ -21,8 +21,9 @@ _UNIT = re.compile(
     r"^(?:中国人民解放军|中国人民武装警察部队)?\d{5}部队$"
     r"|^第\d{1,3}集团军(?:\d{1,3}师)?(?:\d{1,3}[旅团])?(?:\d{1,3}营)?$"
 )
-# A letter between digits ("3001C008") is almost always a misread digit.
-_LETTER_IN_DIGITS = re.compile(r"\d[A-Za-z]\d|\d[A-Za-z]$|^[A-Za-z]\d")
+# A letter between digits ("3001C008") is almost always a misread digit; one that starts a
+# number (J045-12-0308) or ends it is a series letter as often as not.
+_LETTER_IN_DIGITS = re.compile(r"\d[A-Za-z]\d")
 # Punctuation and specks OCR reads at the ends of a value; none belongs to one.
 _TRAILING = "，,。.；;：:、·•'\"|_-—~`“”‘’?？!！*#+"
 # What a date can start with: a digit, a Chinese numeral, or what OCR reads for 〇.

@@ -7,7 +7,7 @@ import random
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from PIL import Image
 
@@ -21,8 +21,11 @@ from scripts.samplegen.render import (
     render_collect_form,
     render_register_form,
 )
+from scripts.samplegen.unseen import render_unseen
 
 FORMATS = ("pdf", "tiff", "jpeg", "png")
+# seen: the families the extractor was built on; dev / test: unseen ones (scripts.samplegen.unseen)
+Forms = Literal["seen", "dev", "test"]
 PDF_DATE = time.gmtime(1_577_836_800)  # 2020-01-01
 FACES = ("song", "kai", "hei")
 
@@ -35,11 +38,15 @@ class SampleFile:
     pages: int
 
 
-def _render_pages(v: Veteran, rng: random.Random, dpi: int, multi_page: bool) -> list[RenderedPage]:
+def _render_pages(
+    v: Veteran, rng: random.Random, dpi: int, multi_page: bool, forms: Forms = "seen"
+) -> list[RenderedPage]:
     form_face = rng.choice(FACES)
     filler = rng.random()
     hand = filler < 0.35
     value_face = "kai" if hand else (form_face if filler < 0.65 else rng.choice(FACES))
+    if forms != "seen":
+        return render_unseen(v, rng, dpi, forms, multi_page, (form_face, value_face), hand)
     roll = rng.random()
     render_form = (
         render_register_form
@@ -129,11 +136,11 @@ def _write(path: Path, fmt: str, images: list[Image.Image], dpi: int) -> None:
 
 
 def generate_file(
-    out_dir: Path, index: int, seed: int, dpi: int, fmt: str, level: str
+    out_dir: Path, index: int, seed: int, dpi: int, fmt: str, level: str, forms: Forms = "seen"
 ) -> SampleFile:
     rng = random.Random(seed * 1_000_003 + index)
     veteran = make_veteran(rng, serial=seed * 10_000 + index)
-    pages = _render_pages(veteran, rng, dpi, multi_page=fmt in ("pdf", "tiff"))
+    pages = _render_pages(veteran, rng, dpi, fmt in ("pdf", "tiff"), forms)
     images, truth_pages = [], []
     for number, page in enumerate(pages, start=1):
         params = degrade.choose(rng, level, _seal_box(page))
@@ -170,6 +177,7 @@ def generate(
     formats: tuple[str, ...] = FORMATS,
     levels: tuple[str, ...] = degrade.LEVELS,
     start: int = 0,
+    forms: Forms = "seen",
 ) -> list[SampleFile]:
     """``count`` files cycling through formats and degradation levels; same seed, same bytes."""
     return [
@@ -180,6 +188,7 @@ def generate(
             dpi,
             formats[i % len(formats)],
             levels[(i // len(formats)) % len(levels)],
+            forms,
         )
         for i in range(start, start + count)
     ]
