@@ -19,6 +19,17 @@ _SEPARATOR_CHARS = set(SEPARATORS.strip("[]"))
 Chars = list[tuple[str, WordRecord]]
 
 
+def original_box(words: tuple[WordRecord, ...]) -> list[int]:
+    """The box around the words on the original page image, where evidence is shown."""
+    boxes = [w.box_original for w in words]
+    return [
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     key: str
@@ -31,13 +42,7 @@ class Candidate:
     @property
     def box(self) -> list[int]:
         """The value's box on the original page image."""
-        boxes = [w.box_original for w in self.words]
-        return [
-            min(b[0] for b in boxes),
-            min(b[1] for b in boxes),
-            max(b[2] for b in boxes),
-            max(b[3] for b in boxes),
-        ]
+        return original_box(self.words)
 
     @property
     def ocr_confidence(self) -> float:

@@ -20,7 +20,7 @@ from archive.domain import (
 from archive.text import DIGIT_LOOKALIKES, fold
 from ingest.extract import idcard
 from ingest.extract.assign import assign
-from ingest.extract.candidates import Candidate, label_key, page_candidates, words_of
+from ingest.extract.candidates import Candidate, label_key, original_box, page_candidates
 from ingest.extract.normalize import parse_date
 from ingest.extract.pairs import Pair, page_pairs
 from ingest.extract.spec import FieldSpec, default_other_labels, default_specs
@@ -360,10 +360,7 @@ def _result(f: _Field | None, key: str, options: ExtractOptions) -> ExtractedFie
 
 
 def _evidence(pair: Pair) -> Evidence:
-    boxes = [w.box_original for w in words_of(pair.value)]
-    box = [min(b[0] for b in boxes), min(b[1] for b in boxes)]
-    box += [max(b[2] for b in boxes), max(b[3] for b in boxes)]
-    return Evidence(pair.page, box, pair.value_text)
+    return Evidence(pair.page, original_box(pair.words), pair.value_text)
 
 
 def _placed_pairs(
