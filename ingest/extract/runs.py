@@ -57,9 +57,12 @@ def segment(
     starts = {i: ends for i in range(n) if (ends := _label_ends(text, i, specs, others))}
     stops = sorted({*starts, n})
 
-    def values_from(v0: int) -> list[int]:
-        while v0 < n and text[v0] in _SEPARATOR_CHARS:
-            v0 += 1
+    def value_start(j: int) -> int:
+        while j < n and text[j] in _SEPARATOR_CHARS:
+            j += 1
+        return j
+
+    def ends_after(v0: int) -> list[int]:
         return [k for k in stops if k > v0]
 
     @cache
@@ -68,11 +71,9 @@ def segment(
             return 0.0, ()
         found = []
         for j in starts.get(i, []):
-            v0 = j
-            while v0 < n and text[v0] in _SEPARATOR_CHARS:
-                v0 += 1
+            v0 = value_start(j)
             label = text[i:j]
-            for k in values_from(v0):
+            for k in ends_after(v0):
                 rest = best(k)
                 if rest is None:
                     continue
@@ -91,7 +92,7 @@ def segment(
         result = best(0)
     else:
         options = []
-        for k in values_from(0):
+        for k in ends_after(value_start(0)):
             score = _value_score(first, text[:k], specs)
             rest = best(k)
             if score is not None and rest is not None:
