@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Literal
 
 # Export keys of the DESIGN field table, in its order.
 FIELD_KEYS: tuple[str, ...] = (
@@ -119,6 +120,20 @@ class Evidence:
     page: int
     box: list[int]
     text: str
+
+
+PointedHow = Literal["word", "item", "region"]
+
+
+@dataclass(frozen=True, slots=True)
+class Pointed:
+    """Where a person found a value they set: a word or an item of the page's reading they
+    clicked, or a region they drew that the engine read there and then (``how``); the text
+    as read there and its least sure character's confidence."""
+
+    how: PointedHow
+    evidence: Evidence
+    confidence: float
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,13 @@ class Settings(BaseSettings):
         description="the bureau's file numbering, a regular expression: a file number of "
         "another form goes to review (unset: kept as read)",
     )
+    bureau: str = Field(
+        "本局",
+        min_length=1,
+        max_length=255,
+        description="whose forms this archive reads: the labels its admins accept are this "
+        "bureau's, and ingest applies those",
+    )
     timezone: str = Field("Asia/Shanghai", description="days and months of the progress figures")
     host: str = Field("127.0.0.1", description="archive serve listens here")
     port: int = Field(8000, ge=1, le=65535)

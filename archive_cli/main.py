@@ -225,6 +225,7 @@ def extract(
     """Read the key fields again from the stored OCR, without re-OCR. People's corrections
     stay as they are."""
     from ingest.extract.extractor import ExtractOptions
+    from ingest.extract.learned import learned
     from ingest.reextract import reextract
 
     if not all_documents:
@@ -232,12 +233,12 @@ def extract(
         raise typer.Exit(2)
     settings = _settings()
     with _archive(settings) as archive:
+        options = ExtractOptions(
+            review_below=settings.review_below, file_number_pattern=settings.file_number_pattern
+        )
         read, flagged = reextract(
             archive.store,
-            ExtractOptions(
-                review_below=settings.review_below,
-                file_number_pattern=settings.file_number_pattern,
-            ),
+            learned(options, archive.store, settings.bureau),
             lambda ids: track(ids, description="提取字段", console=err),
         )
         err.print(f"完成：{read} 份档案重新提取字段，{flagged} 个字段待人工复核")

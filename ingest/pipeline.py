@@ -32,6 +32,7 @@ from archive.store import Store
 from ingest import intake
 from ingest.errors import IngestError
 from ingest.extract.extractor import ExtractOptions, extract_document
+from ingest.extract.learned import learned
 from ingest.pool import Collected, PagePool
 from ingest.scans import ScanLimits, inspect
 from ingest.worker import PageDone, PageTask
@@ -71,6 +72,7 @@ class IngestOptions:
     max_file_bytes: int
     commit_every_s: float
     extract: ExtractOptions
+    bureau: str = "本局"  # whose accepted labels extraction applies
 
     @classmethod
     def from_settings(
@@ -86,6 +88,7 @@ class IngestOptions:
             extract=ExtractOptions(
                 review_below=s.review_below, file_number_pattern=s.file_number_pattern
             ),
+            bureau=s.bureau,
         )
 
 
@@ -160,6 +163,7 @@ class IngestRun:
         self.options = options
         self.listener = listener or _Silent()
         self.names: Mapping[Path, str] = {}
+        self.extract = options.extract
 
     def run(
         self,
@@ -179,6 +183,8 @@ class IngestRun:
                 }
             )
         self.names = names or {}
+        # Labels accepted up to now apply to this run; one accepted while it runs, to the next.
+        self.extract = learned(self.options.extract, self.store, self.options.bureau)
         report = IngestReport(job_id, [])
         log.info("ingest.start", job_id=job_id, paths=[str(p) for p in paths])
         try:
@@ -358,7 +364,7 @@ class IngestRun:
         if len(plan.pages) == plan.page_count:
             c = plan.candidate
             pages = [plan.pages[n] for n in sorted(plan.pages)]
-            read = _extract(pages, c.source_name, self.options.extract)
+            read = _extract(pages, c.source_name, self.extract)
             doc = NewDocument(
                 sha256=plan.sha256,
                 source_name=c.source_name,

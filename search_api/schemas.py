@@ -5,11 +5,12 @@ shows to integrating engineers."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
 from archive.usecases.lookup import LookupQuery
+from archive.usecases.pointing import PointAt
 from archive.usecases.views import EvidenceOut
 
 
@@ -43,9 +44,45 @@ class LookupOut(BaseModel):
     results: list[LookupResult] = Field(description="与 queries 一一对应，顺序相同")
 
 
+Bbox = Annotated[
+    list[Annotated[int, Field(ge=0, le=1_000_000)]],
+    Field(
+        min_length=4,
+        max_length=4,
+        description="原始扫描页图像上的框 [x0, y0, x1, y1]（像素）",
+        examples=[[412, 233, 618, 270]],
+    ),
+]
+
+
+class PointAtIn(BaseModel):
+    page: int = Field(ge=1, le=100_000, description="页码（从 1 起）")
+    bbox: Bbox
+    how: Literal["word", "item", "region"] = Field(
+        description="word：点选的识别文字；item：点选的其他项目；region：框选的区域（服务器当场重新识别）"
+    )
+
+    def at(self) -> PointAt:
+        x0, y0, x1, y1 = self.bbox
+        return PointAt(self.page, (x0, y0, x1, y1), self.how)
+
+
 class CorrectionIn(BaseModel):
     value: str | None = Field(description="正确的值；与机器值相同即为确认；null 表示原件上没有此项")
     note: str | None = Field(None, max_length=500, description="备注（可选）")
+    pointed: PointAtIn | None = Field(
+        None,
+        description="值在原件上的出处（可选）：所指处的文字由服务器从已存的识别结果中取出或当场重新识别，"
+        "作为该值的出处保存；补填机器未找到的字段时，旁边的标签会被提议为该字段的标签",
+    )
+
+
+class RegionIn(BaseModel):
+    bbox: Bbox
+
+
+class DecisionIn(BaseModel):
+    accept: bool = Field(description="true 采纳（此后入库与重新提取时使用），false 不采纳")
 
 
 class AuditEntryOut(BaseModel):
@@ -54,7 +91,8 @@ class AuditEntryOut(BaseModel):
     key_name: str
     role: str
     action: str = Field(
-        description="search、view_record、view_person、view_image、lookup、correct、upload"
+        description="search、view_record、view_person、view_image、read_region、lookup、correct、"
+        "decide_synonym、upload"
     )
     query: dict[str, object]
     record_ids: list[int]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +20,7 @@ from archive.domain import (
     WordRecord,
 )
 from archive.store import schema
-from archive.store.rows import CurrentValue
+from archive.store.rows import CurrentValue, pointed_of
 
 
 def field_rows(
@@ -107,19 +107,40 @@ def machine_fields(conn: Connection, document_ids: list[int]) -> dict[int, list[
     return out
 
 
-def latest_corrections(
-    conn: Connection, document_ids: list[int]
-) -> dict[tuple[int, str], tuple[str | None, str]]:
-    """(value, by whom) of each field's latest correction, by (document id, key)."""
+@dataclass(frozen=True, slots=True)
+class Latest:
+    """A field's latest correction: the value, who set it, and where they found it when
+    they pointed at it on the page."""
+
+    value: str | None
+    by: str
+    evidence: Evidence | None
+
+
+def latest_corrections(conn: Connection, document_ids: list[int]) -> dict[tuple[int, str], Latest]:
+    """Each field's latest correction, by (document id, key)."""
     c = schema.field_corrections
-    return {
-        (doc, key): (value, by)
-        for doc, key, value, by in conn.execute(
-            select(c.c.document_id, c.c.key, c.c.value, c.c.corrected_by)
-            .where(c.c.document_id.in_(document_ids))
-            .order_by(c.c.id)
+    out = {}
+    for row in conn.execute(
+        select(
+            c.c.document_id,
+            c.c.key,
+            c.c.value,
+            c.c.corrected_by,
+            c.c.pointed,
+            c.c.page,
+            c.c.bbox,
+            c.c.evidence_text,
+            c.c.evidence_confidence,
         )
-    }
+        .where(c.c.document_id.in_(document_ids))
+        .order_by(c.c.id)
+    ):
+        pointed = pointed_of(row)
+        out[(row.document_id, row.key)] = Latest(
+            row.value, row.corrected_by, pointed.evidence if pointed else None
+        )
+    return out
 
 
 def current_fields(conn: Connection, document_ids: list[int]) -> dict[int, list[ExtractedField]]:
@@ -128,15 +149,22 @@ def current_fields(conn: Connection, document_ids: list[int]) -> dict[int, list[
     out = machine_fields(conn, document_ids)
     for document_id, found in out.items():
         out[document_id] = [
-            corrected(f, *latest[(document_id, f.key)]) if (document_id, f.key) in latest else f
+            corrected(f, latest[(document_id, f.key)]) if (document_id, f.key) in latest else f
             for f in found
         ]
     return out
 
 
-def corrected(f: ExtractedField, value: str | None, by: str) -> ExtractedField:
+def corrected(f: ExtractedField, latest: Latest) -> ExtractedField:
+    """The field as a person left it: their value, sure; where they pointed, if they did."""
     return replace(
-        f, value=value, confidence=1.0, needs_review=False, corrected_by=by, machine_value=f.value
+        f,
+        value=latest.value,
+        confidence=1.0,
+        needs_review=False,
+        corrected_by=latest.by,
+        machine_value=f.value,
+        evidence=latest.evidence or f.evidence,
     )
 
 
@@ -190,7 +218,8 @@ def evidence_values(
     ):
         evidence = Evidence(page, list(bbox), raw or "") if page is not None else None
         out.setdefault(doc, {})[key] = CurrentValue(value, confidence, bool(review), evidence)
-    for (doc, key), (value, _) in latest_corrections(conn, document_ids).items():
+    for (doc, key), latest in latest_corrections(conn, document_ids).items():
         if key in out.get(doc, {}):
-            out[doc][key] = CurrentValue(value, 1.0, False, out[doc][key].evidence)
+            evidence = latest.evidence or out[doc][key].evidence
+            out[doc][key] = CurrentValue(latest.value, 1.0, False, evidence)
     return out

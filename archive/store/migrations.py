@@ -14,9 +14,11 @@ from sqlalchemy import (
     JSON,
     Column,
     Connection,
+    DateTime,
     Engine,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -65,8 +67,27 @@ def _v2_page_cells(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE pages ADD COLUMN cells JSON NOT NULL DEFAULT '[]'"))
 
 
+def _v3_field_corrections() -> Table:
+    meta = MetaData()
+    Table("documents", meta, Column("id", Integer, primary_key=True))  # for the foreign key
+    return Table(
+        "field_corrections",
+        meta,
+        Column("id", Integer, primary_key=True),
+        Column("document_id", Integer, ForeignKey("documents.id"), nullable=False, index=True),
+        Column("key", String(32), nullable=False),
+        Column("value", Text),
+        Column("machine_value", Text),
+        Column("corrected_by", String(255), nullable=False),
+        Column("corrected_at", DateTime(timezone=True), nullable=False),
+        Column("note", Text),
+        Index("ix_field_corrections_key_value", "key", "value"),
+    )
+
+
 def _v3_fields(conn: Connection) -> None:
-    schema.metadata.create_all(conn, tables=[schema.fields, schema.field_corrections])
+    schema.metadata.create_all(conn, tables=[schema.fields])
+    _v3_field_corrections().create(conn)
 
 
 def _v4_keys_and_audit(conn: Connection) -> None:
@@ -88,12 +109,25 @@ def _v5_other_items(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.document_items])
 
 
+def _v6_pointed_evidence_and_synonyms(conn: Connection) -> None:
+    for column, kind in (
+        ("page", "INTEGER"),
+        ("bbox", "JSON"),
+        ("evidence_text", "TEXT"),
+        ("evidence_confidence", "FLOAT"),
+        ("pointed", "VARCHAR(16)"),
+    ):
+        conn.execute(text(f"ALTER TABLE field_corrections ADD COLUMN {column} {kind}"))
+    schema.metadata.create_all(conn, tables=[schema.field_synonyms])
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1,
     _v2_page_cells,
     _v3_fields,
     _v4_keys_and_audit,
     _v5_other_items,
+    _v6_pointed_evidence_and_synonyms,
 )
 LATEST = len(MIGRATIONS)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, get_args
 
-from archive.domain import Evidence, ExtractedField, MediaType
+from archive.domain import Evidence, ExtractedField, MediaType, Pointed, PointedHow
 
 JobStatus = Literal["queued", "running", "finished", "interrupted"]
 
@@ -98,6 +98,7 @@ class Correction:
     corrected_by: str
     corrected_at: datetime
     note: str | None
+    pointed: Pointed | None = None  # where the person found the value, when they pointed
 
     @classmethod
     def of(cls, row: Any) -> Correction:
@@ -110,7 +111,18 @@ class Correction:
             corrected_by=row.corrected_by,
             corrected_at=utc(row.corrected_at),
             note=row.note,
+            pointed=pointed_of(row),
         )
+
+
+def pointed_of(row: Any) -> Pointed | None:
+    """A correction row's pointed evidence, if the person pointed."""
+    if row.pointed is None:
+        return None
+    if row.pointed not in get_args(PointedHow):
+        raise ValueError(f"a correction says it was pointed at by {row.pointed!r}")
+    evidence = Evidence(int(row.page), list(row.bbox), row.evidence_text or "")
+    return Pointed(row.pointed, evidence, float(row.evidence_confidence or 0.0))
 
 
 @dataclass(frozen=True, slots=True)

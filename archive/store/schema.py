@@ -131,7 +131,37 @@ field_corrections = Table(
     Column("corrected_by", String(255), nullable=False),
     Column("corrected_at", DateTime(timezone=True), nullable=False),
     Column("note", Text),
+    # Where the person found the value, when they pointed at it (since schema version 6): a
+    # word or an item of the page's reading, or a box they drew that the engine read.
+    Column("page", Integer),
+    Column("bbox", JSON),
+    Column("evidence_text", Text),  # as read there, whatever the person made of it
+    Column("evidence_confidence", Float),
+    Column("pointed", String(16)),  # word | item | region
     Index("ix_field_corrections_key_value", "key", "value"),
+)
+
+# Labels a bureau prints for a field that fields.toml does not know (since schema version 6):
+# proposed when an archivist fills a field the machine did not find from the value beside such
+# a label; applied at ingest and by `archive extract --all` once an admin accepted it.
+field_synonyms = Table(
+    "field_synonyms",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("bureau", String(255), nullable=False),
+    Column("key", String(32), nullable=False),
+    Column("label", Text, nullable=False),  # as the extractor matches labels (label_text)
+    Column("status", String(16), nullable=False),  # proposed | accepted | rejected
+    Column("proposals", Integer, nullable=False),  # how many fillings proposed it
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False),  # the first
+    Column("page", Integer, nullable=False),
+    Column("bbox", JSON, nullable=False),  # of the label, on the original page image
+    Column("value_text", Text, nullable=False),  # the value the person took beside it
+    Column("proposed_by", String(255), nullable=False),
+    Column("proposed_at", DateTime(timezone=True), nullable=False),
+    Column("decided_by", String(255)),
+    Column("decided_at", DateTime(timezone=True)),
+    UniqueConstraint("bureau", "key", "label"),
 )
 
 # API keys (since schema version 4): only a hash of each key is kept; a revoked key stays listed.

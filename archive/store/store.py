@@ -23,6 +23,7 @@ from archive.domain import (
     OtherItem,
     Outcome,
     PageRecord,
+    Pointed,
 )
 from archive.store import fields, schema
 from archive.store.migrations import migrate
@@ -557,7 +558,13 @@ class Store:
         return [Correction.of(r) for r in rows]
 
     def correct_field(
-        self, document_id: int, key: str, value: str | None, by: str, note: str | None = None
+        self,
+        document_id: int,
+        key: str,
+        value: str | None,
+        by: str,
+        note: str | None = None,
+        pointed: Pointed | None = None,
     ) -> ExtractedField:
         """A person sets (or confirms) a field. Appended to the history; the machine's value
         stays in the fields table, and the index is told."""
@@ -578,6 +585,11 @@ class Store:
                     "corrected_by": by,
                     "corrected_at": now,
                     "note": note,
+                    "pointed": pointed.how if pointed else None,
+                    "page": pointed.evidence.page if pointed else None,
+                    "bbox": pointed.evidence.box if pointed else None,
+                    "evidence_text": pointed.evidence.text if pointed else None,
+                    "evidence_confidence": pointed.confidence if pointed else None,
                 }
                 conn.execute(schema.field_corrections.insert().values(**row))
                 conn.execute(
@@ -587,7 +599,8 @@ class Store:
                 )
         except SQLAlchemyError as exc:
             raise StoreError(f"could not correct {key} of document {document_id}: {exc}") from exc
-        return fields.corrected(machine[key], value, by)
+        evidence = pointed.evidence if pointed else None
+        return fields.corrected(machine[key], fields.Latest(value, by, evidence))
 
     # --- search feed --------------------------------------------------------------------
 

@@ -9,6 +9,8 @@ from archive.text import is_iso_date
 from archive.usecases.context import Archive
 from archive.usecases.errors import Conflict, Invalid, NotFound
 from archive.usecases.index import sync_index
+from archive.usecases.pointing import PointAt, resolve
+from archive.usecases.synonyms import propose
 from archive.usecases.views import FieldOut, Masker, field_out
 
 
@@ -45,24 +47,35 @@ def correct_field(
     key: str,
     value: str | None,
     note: str | None = None,
+    at: PointAt | None = None,
 ) -> FieldOut:
-    """Sets the field to ``value``; the same value as the machine's confirms it."""
+    """Sets the field to ``value``; the same value as the machine's confirms it. ``at``: where
+    on the page the person found it (the value keeps that evidence); filling a field the
+    machine did not find that way proposes the label beside it as the field's."""
     store = archive.store
     if key not in FIELD_KEYS:
         raise Invalid("invalid_parameters", f"没有字段 {key}", f"no field {key!r}")
     if store.document(document_id) is None:
         raise NotFound.of("这份档案", "record")
     value = normalised(key, value)
-    if key not in {f.key for f in store.current_fields(document_id)}:
+    current = {f.key: f for f in store.current_fields(document_id)}
+    if key not in current:
         raise Conflict(
             "no_machine_reading",
             "这份档案尚未提取字段，请先运行 archive extract --all",
             "the record has no extracted fields yet",
         )
-    now = store.correct_field(document_id, key, value, by=actor.name, note=note)
-    archive.audit.record(
-        actor, "correct", {"document_id": document_id, "key": key, "value": value}, [document_id]
-    )
+    pointed = resolve(archive, document_id, at) if at is not None else None
+    now = store.correct_field(document_id, key, value, by=actor.name, note=note, pointed=pointed)
+    query: dict[str, object] = {"document_id": document_id, "key": key, "value": value}
+    machine = current[key].machine_value if current[key].corrected_by else current[key].value
+    if pointed is not None and value is not None and machine is None:
+        proposed = propose(archive, actor, document_id, key, pointed, value)
+        if proposed is not None:
+            query["proposed_label"] = proposed.label
+    if pointed is not None:
+        query["pointed"] = {"how": pointed.how, "page": pointed.evidence.page}
+    archive.audit.record(actor, "correct", query, [document_id])
     # The outbox keeps the update if the index is down: `archive index sync`, or the next
     # write, sends it.
     sync_index(archive)

@@ -9,11 +9,12 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from archive.domain import FIELD_KEYS, Actor, Evidence, ExtractedField, OtherItem
+from archive.domain import FIELD_KEYS, Actor, Evidence, ExtractedField, OtherItem, Pointed
 from archive.masking import mask_id, mask_ids_in_text
 from archive.search.model import SearchHit
 from archive.store.rows import Correction, CurrentValue, StoredDocument, StoredPage
 from archive.store.stats import Figures, Period, Progress
+from archive.store.synonyms import Synonym
 
 
 class EvidenceOut(BaseModel):
@@ -30,12 +31,46 @@ class AlternativeOut(BaseModel):
     evidence: EvidenceOut
 
 
+class PointedOut(BaseModel):
+    how: Literal["word", "item", "region"] = Field(
+        description="值从哪里取：word 点选的识别文字，item 点选的其他项目，region 框选后当场识别"
+    )
+    evidence: EvidenceOut = Field(description="所指之处：页、框、该处识别出的原文")
+    confidence: float = Field(description="该处识别的置信度（最不确定的字）")
+
+
 class CorrectionOut(BaseModel):
     value: str | None = Field(description="人工确认或更正后的值")
     machine_value: str | None = Field(description="当时机器识别的值")
     by: str = Field(description="操作人（密钥名称）")
     at: datetime = Field(description="时间（UTC）")
     note: str | None = Field(None, description="备注")
+    pointed: PointedOut | None = Field(None, description="人工在原件上指出的出处（如有）")
+
+
+class RegionOut(BaseModel):
+    page: int = Field(description="页码")
+    bbox: list[int] = Field(description="所框的区域（原始页图像上的像素）")
+    text: str = Field(description="引擎在框内读出的文字；没有读出为空")
+    confidence: float = Field(description="置信度 0–1（最不确定的字）；没有读出为 0")
+
+
+class SynonymOut(BaseModel):
+    id: int
+    bureau: str = Field(description="所属的局")
+    key: str = Field(description="字段键")
+    label: str = Field(description="表上印的标签", examples=["籍貫"])
+    status: Literal["proposed", "accepted", "rejected"] = Field(
+        description="proposed 待定，accepted 已采纳（入库与重新提取时使用），rejected 不采纳"
+    )
+    proposals: int = Field(description="档案员补填时提出此建议的次数")
+    document_id: int = Field(description="首次提出时的档案")
+    label_evidence: EvidenceOut = Field(description="标签在该档案页上的位置")
+    value_text: str = Field(description="档案员在标签旁取的值")
+    proposed_by: str
+    proposed_at: datetime
+    decided_by: str | None = Field(None, description="采纳或不采纳的管理员")
+    decided_at: datetime | None = None
 
 
 class FieldOut(BaseModel):
@@ -176,7 +211,34 @@ class Masker:
         return mask_ids_in_text(text) if self.on else text
 
     def evidence(self, e: Evidence | None) -> EvidenceOut | None:
-        return None if e is None else EvidenceOut(page=e.page, bbox=e.box, text=self.text(e.text))
+        return None if e is None else self.shown(e)
+
+    def shown(self, e: Evidence) -> EvidenceOut:
+        return EvidenceOut(page=e.page, bbox=e.box, text=self.text(e.text))
+
+
+def _pointed_out(p: Pointed | None, m: Masker) -> PointedOut | None:
+    if p is None:
+        return None
+    return PointedOut(how=p.how, evidence=m.shown(p.evidence), confidence=p.confidence)
+
+
+def synonym_out(s: Synonym, m: Masker) -> SynonymOut:
+    return SynonymOut(
+        id=s.id,
+        bureau=s.bureau,
+        key=s.key,
+        label=s.label,
+        status=s.status,
+        proposals=s.proposals,
+        document_id=s.document_id,
+        label_evidence=m.shown(s.label_evidence),
+        value_text=m.value(s.key, s.value_text) or "",
+        proposed_by=s.proposed_by,
+        proposed_at=s.proposed_at,
+        decided_by=s.decided_by,
+        decided_at=s.decided_at,
+    )
 
 
 def _missing() -> FieldOut:
@@ -206,6 +268,7 @@ def field_out(f: ExtractedField, history: list[Correction], m: Masker) -> FieldO
                 by=c.corrected_by,
                 at=c.corrected_at,
                 note=c.note,
+                pointed=_pointed_out(c.pointed, m),
             )
             for c in history
             if c.key == f.key

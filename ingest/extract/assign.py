@@ -5,7 +5,8 @@ the value is (a date, a valid ID, a word of the field's vocabulary, a place)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -42,6 +43,23 @@ AMBIGUOUS_WITHIN = 0.15
 def label_text(text: str) -> str:
     """A label as matched: folded, simplified, its aside and its colon taken off."""
     return _ASIDE.sub("", simplified(fold(text))).strip(_SEPARATOR_CHARS + "？?")
+
+
+@lru_cache(maxsize=8)
+def with_synonyms(
+    specs: tuple[FieldSpec, ...], synonyms: tuple[tuple[str, str], ...]
+) -> tuple[FieldSpec, ...]:
+    """The specs with a bureau's accepted labels added to their fields' own, as read and as
+    matched (入伍（参加工作）时间 and 入伍时间; 籍貫 and 籍贯)."""
+    if not synonyms:
+        return specs
+    extra: dict[str, list[str]] = {}
+    for key, label in synonyms:
+        extra.setdefault(key, []).extend((fold(label), label_text(label)))
+    return tuple(
+        replace(s, labels=tuple(dict.fromkeys((*s.labels, *extra[s.key])))) if s.key in extra else s
+        for s in specs
+    )
 
 
 def label_score(label: str, spec: FieldSpec) -> float:

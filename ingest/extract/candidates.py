@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from archive.domain import PageRecord, WordRecord
+from archive.page_words import box_around
 from archive.text import fold
 from ingest.extract.assign import strong_label
 from ingest.extract.runs import segment
@@ -17,17 +18,6 @@ from ingest.extract.values import normalise
 _SEPARATOR_CHARS = set(SEPARATORS.strip("[]"))
 # Each character as read, with the word it came from.
 Chars = list[tuple[str, WordRecord]]
-
-
-def original_box(words: tuple[WordRecord, ...]) -> list[int]:
-    """The box around the words on the original page image, where evidence is shown."""
-    boxes = [w.box_original for w in words]
-    return [
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +32,7 @@ class Candidate:
     @property
     def box(self) -> list[int]:
         """The value's box on the original page image."""
-        return original_box(self.words)
+        return box_around(self.words)
 
     @property
     def ocr_confidence(self) -> float:

@@ -17,10 +17,11 @@ from archive.domain import (
     OtherItem,
     PageRecord,
 )
+from archive.page_words import box_around
 from archive.text import DIGIT_LOOKALIKES, fold
 from ingest.extract import idcard
-from ingest.extract.assign import assign
-from ingest.extract.candidates import Candidate, label_key, original_box, page_candidates
+from ingest.extract.assign import assign, with_synonyms
+from ingest.extract.candidates import Candidate, label_key, page_candidates
 from ingest.extract.normalize import parse_date
 from ingest.extract.pairs import Pair, page_pairs
 from ingest.extract.spec import FieldSpec, default_other_labels, default_specs
@@ -41,6 +42,9 @@ class ExtractOptions:
     # A bureau's file numbering (a regular expression), when it has said what it looks like:
     # a number under a file-number label is kept as read otherwise.
     file_number_pattern: str | None = None
+    # (field, label) of the labels a bureau's admins accepted for its forms (field_synonyms):
+    # read as the field's own labels.
+    synonyms: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -360,7 +364,7 @@ def _result(f: _Field | None, key: str, options: ExtractOptions) -> ExtractedFie
 
 
 def _evidence(pair: Pair) -> Evidence:
-    return Evidence(pair.page, original_box(pair.words), pair.value_text)
+    return Evidence(pair.page, box_around(pair.words), pair.value_text)
 
 
 def _placed_pairs(
@@ -387,8 +391,9 @@ def _placed_pairs(
 
 
 def _specs(specs: tuple[FieldSpec, ...] | None, options: ExtractOptions) -> tuple[FieldSpec, ...]:
-    """The specifications in use: a bureau's own file numbering in place of none."""
-    chosen = specs or default_specs()
+    """The specifications in use: with a bureau's accepted labels, and its own file numbering
+    in place of none."""
+    chosen = with_synonyms(specs or default_specs(), options.synonyms)
     if options.file_number_pattern is None:
         return chosen
     pattern = re.compile(options.file_number_pattern)

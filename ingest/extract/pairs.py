@@ -82,6 +82,13 @@ def _colon_split(chars: Chars) -> tuple[str, Chars] | None:
     return text[:at], chars[at + 1 :]
 
 
+def _led_by_label(chars: Chars, specs: tuple[FieldSpec, ...], others: frozenset[str]) -> bool:
+    """ "label：value" text: a pair of its own, never the value of the text above or beside
+    it (a form's title over "姓名：张三")."""
+    split = _colon_split(chars)
+    return split is not None and weak_label(split[0], specs, others)
+
+
 def _gap_segments(chars: Chars) -> list[Chars]:
     """A line cut where a gap wider than most of a character separates two words: a label and
     its value, set apart with spaces on a form without rules."""
@@ -141,7 +148,12 @@ def _table_pairs(
     labels -= {b for i in strong if (b := beside(all_slots[i], all_slots)) is not None} - strong
     for i in sorted(labels):
         target = value_slot(i, all_slots, labels, set())
-        if target is not None and all_slots[target].chars and target not in labels:
+        if (
+            target is not None
+            and all_slots[target].chars
+            and target not in labels
+            and not _led_by_label(all_slots[target].chars, specs, others)
+        ):
             source = "table" if max(i, target) < cells else "line"
             found.append(Pair(texts[i], all_slots[target].chars, page, source))
     return found

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse
 
 from archive.domain import Actor
 from archive.usecases.admin import AuditQuery, audit_trail, digitisation_progress, readiness
-from archive.usecases.views import progress_dict
+from archive.usecases.synonyms import decide_synonym, list_synonyms
+from archive.usecases.views import SynonymOut, progress_dict
 from search_api.auth import ADMINS, SEARCHERS, allow
-from search_api.schemas import AuditEntryOut, AuditOut
+from search_api.schemas import AuditEntryOut, AuditOut, DecisionIn
 from search_api.services import Services, services
 
 router = APIRouter()
@@ -39,6 +40,38 @@ def audit(
         entries=[AuditEntryOut.model_validate(e, from_attributes=True) for e in entries],
         next=str(last) if last else None,
     )
+
+
+@router.get(
+    "/admin/synonyms",
+    response_model=list[SynonymOut],
+    tags=["管理"],
+    summary="各局的字段标签建议（仅 admin）",
+)
+def synonyms(
+    caller: Annotated[Actor, Depends(allow(*ADMINS))],
+    svc: Annotated[Services, Depends(services)],
+    bureau: Annotated[str | None, Query(max_length=255, description="只看某个局")] = None,
+) -> list[SynonymOut]:
+    """档案员补填机器未找到的字段时，所取值旁边的标签被提议为该字段的标签。待定的在前。"""
+    return list_synonyms(svc.archive, caller, bureau)
+
+
+@router.post(
+    "/admin/synonyms/{synonym_id}",
+    response_model=SynonymOut,
+    tags=["管理"],
+    summary="采纳或不采纳一条标签建议（仅 admin）",
+)
+def decide(
+    synonym_id: Annotated[int, Path(ge=1, le=2**62)],
+    body: DecisionIn,
+    caller: Annotated[Actor, Depends(allow(*ADMINS))],
+    svc: Annotated[Services, Depends(services)],
+) -> SynonymOut:
+    """采纳的标签从下一次入库和 archive extract --all 起使用；记录由谁决定。
+    同一局里一个标签只能属于一个字段（否则 409）。"""
+    return decide_synonym(svc.archive, caller, synonym_id, body.accept)
 
 
 @router.get("/stats", tags=["管理"], summary="数字化进度统计")

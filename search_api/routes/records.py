@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 
 from archive.domain import FIELD_KEYS, Actor
-from archive.usecases import correct
+from archive.usecases import correct, pointing
 from archive.usecases.records import view_record
-from archive.usecases.views import FieldOut, RecordOut
+from archive.usecases.views import FieldOut, RecordOut, RegionOut
 from search_api.auth import REVIEWERS, SEARCHERS, allow
-from search_api.schemas import CorrectionIn
+from search_api.schemas import CorrectionIn, RegionIn
 from search_api.services import Services, services
 
 router = APIRouter(tags=["档案"])
@@ -41,4 +41,23 @@ def correct_field(
     svc: Annotated[Services, Depends(services)],
 ) -> FieldOut:
     """机器识别的值保留在历史中；检索索引随即更新。值与机器值相同即为确认。"""
-    return correct.correct_field(svc.archive, caller, document_id, key, body.value, body.note)
+    at = body.pointed.at() if body.pointed else None
+    return correct.correct_field(svc.archive, caller, document_id, key, body.value, body.note, at)
+
+
+@router.post(
+    "/records/{document_id}/pages/{number}/read",
+    response_model=RegionOut,
+    summary="识别页面上所框的区域",
+)
+def read_region(
+    document_id: DocumentId,
+    number: Annotated[int, Path(ge=1, le=100_000, description="页码")],
+    body: RegionIn,
+    caller: Annotated[Actor, Depends(allow(*REVIEWERS))],
+    svc: Annotated[Services, Depends(services)],
+) -> RegionOut:
+    """在原始扫描页上框出识别时漏掉的字迹，由识别引擎当场读取（按该页的转正角度与倾斜先行转正）。
+    读到的文字可作为更正时 pointed.how=region 的值；出处以服务器重新识别的结果为准。"""
+    x0, y0, x1, y1 = body.bbox
+    return pointing.read_region(svc.archive, caller, document_id, number, (x0, y0, x1, y1))

@@ -1,0 +1,121 @@
+"""Where the words of a page's reading stand on the scan: the words inside a box a person
+pointed at, and the label printed beside a value, found by layout alone (pure functions over a
+page's stored reading; every box on the original page image)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from archive.domain import Evidence, LineRecord, PageRecord, WordRecord
+from archive.text import fold
+from ocr.words import join_words
+
+# What stands between a label and its value, or between one pair and the next on a line.
+_BREAK = re.compile(r"[\s，,：:;；、.．·]+")
+_LABEL = re.compile(r"[\u4e00-\u9fff（）()/／]{2,12}")
+
+
+def box_around(words: Sequence[WordRecord]) -> list[int]:
+    """The box around the words on the original page image, where evidence is shown."""
+    boxes = [w.box_original for w in words]
+    return [
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    ]
+
+
+def _centre_in(word: WordRecord, box: Sequence[int]) -> bool:
+    x0, y0, x1, y1 = word.box_original
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+@dataclass(frozen=True, slots=True)
+class WordsIn:
+    """The words of the reading inside a box, in reading order: their text, the box around
+    them and the least sure one's confidence."""
+
+    text: str
+    box: list[int]
+    confidence: float
+    words: tuple[WordRecord, ...]
+
+
+def words_in(page: PageRecord, box: Sequence[int]) -> WordsIn | None:
+    """The words whose centres lie in ``box``; None when there are none."""
+    words = tuple(w for line in page.lines for w in line.words if _centre_in(w, box))
+    if not words:
+        return None
+    return WordsIn(
+        join_words([w.text for w in words]),
+        box_around(words),
+        min(w.confidence for w in words),
+        words,
+    )
+
+
+def _overlap(a0: int, a1: int, b0: int, b1: int) -> float:
+    """How much of the shorter span the two spans share, 0..1."""
+    shared = min(a1, b1) - max(a0, b0)
+    return max(0.0, shared / max(1, min(a1 - a0, b1 - b0)))
+
+
+def _trailing_label(words: Sequence[WordRecord]) -> Evidence | None:
+    """The last label-like run of the words (the words before a value on its line, or a
+    label cell's): the text after the last break, when it reads as a label."""
+    text = join_words([w.text for w in words])
+    stripped = _BREAK.sub(" ", text).rstrip()
+    tail = stripped.rsplit(" ", 1)[-1] if stripped else ""
+    if not _LABEL.fullmatch(tail):
+        return None
+    # The words that make up the tail: counted back from the end, separators skipped.
+    kept: list[WordRecord] = []
+    needed = len(tail)
+    for w in reversed(words):
+        if needed <= 0:
+            break
+        letters = len(_BREAK.sub("", w.text))
+        if letters:
+            kept.append(w)
+            needed -= letters
+    return Evidence(0, box_around(kept), fold(tail))
+
+
+def label_beside(page: PageRecord, box: Sequence[int]) -> Evidence | None:
+    """The label a form prints for the value in ``box``: the text before it on its own line
+    ("籍贯：安徽"), else the nearest line to its left on its row (a label cell), else the
+    nearest line above it within three of its heights (a label over its value); None when
+    none of these reads as a label (a few Chinese characters, no digits)."""
+    x0, y0, x1, y1 = box
+    height = max(1, y1 - y0)
+
+    def same_row(line: LineRecord) -> bool:
+        return _overlap(y0, y1, line.box_original[1], line.box_original[3]) >= 0.5
+
+    for line in page.lines:
+        inside = [w for w in line.words if _centre_in(w, box)]
+        if inside and same_row(line):
+            before = [w for w in line.words if (w.box_original[0] + w.box_original[2]) / 2 < x0]
+            found = _trailing_label(before) if before else None
+            if found is not None:
+                return Evidence(page.number, found.box, found.text)
+            break
+    outside = [ln for ln in page.lines if not any(_centre_in(w, box) for w in ln.words)]
+    left = [ln for ln in outside if same_row(ln) and ln.box_original[2] <= x0 + height / 2]
+    above = [
+        ln
+        for ln in outside
+        if _overlap(x0, x1, ln.box_original[0], ln.box_original[2]) > 0
+        and y0 - 3 * height <= ln.box_original[3] <= y0 + height / 4
+    ]
+    for near in (
+        sorted(left, key=lambda ln: -ln.box_original[2]),
+        sorted(above, key=lambda ln: -ln.box_original[3]),
+    ):
+        if near and near[0].words and (found := _trailing_label(near[0].words)) is not None:
+            return Evidence(page.number, found.box, found.text)
+    return None
