@@ -14,6 +14,7 @@ from ocr.words import join_words
 
 # What stands between a label and its value, or between one pair and the next on a line.
 _BREAK = re.compile(r"[\s，,：:;；、.．·]+")
+_TRAILING_BREAK = re.compile(_BREAK.pattern + "$")
 _LABEL = re.compile(r"[\u4e00-\u9fff（）()/／]{2,12}")
 
 
@@ -66,22 +67,22 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> float:
 
 def _trailing_label(words: Sequence[WordRecord]) -> Evidence | None:
     """The last label-like run of the words (the words before a value on its line, or a
-    label cell's): the text after the last break, when it reads as a label."""
-    text = join_words([w.text for w in words])
-    stripped = _BREAK.sub(" ", text).rstrip()
-    tail = stripped.rsplit(" ", 1)[-1] if stripped else ""
+    label cell's): back from the end, past separators, up to the next separator or a gap of
+    more than half a character; when it reads as a label."""
+    tail, kept = "", []
+    for w in reversed(words):
+        if kept:
+            gap = kept[-1].box_original[0] - w.box_original[2]
+            if gap > 0.5 * (w.box_original[3] - w.box_original[1]):
+                break
+        text = w.text if tail else _TRAILING_BREAK.sub("", w.text)
+        parts = _BREAK.split(text)
+        if parts[-1]:
+            tail, kept = parts[-1] + tail, [*kept, w]
+        if len(parts) > 1 and tail:
+            break
     if not _LABEL.fullmatch(tail):
         return None
-    # The words that make up the tail: counted back from the end, separators skipped.
-    kept: list[WordRecord] = []
-    needed = len(tail)
-    for w in reversed(words):
-        if needed <= 0:
-            break
-        letters = len(_BREAK.sub("", w.text))
-        if letters:
-            kept.append(w)
-            needed -= letters
     return Evidence(0, box_around(kept), fold(tail))
 
 
