@@ -69,7 +69,7 @@ def _trailing_label(words: Sequence[WordRecord]) -> Evidence | None:
     """The last label-like run of the words (the words before a value on its line, or a
     label cell's): back from the end, past separators, up to the next separator or a gap of
     more than half a character; when it reads as a label."""
-    tail, kept = "", []
+    tail, kept = "", list[WordRecord]()
     for w in reversed(words):
         if kept:
             gap = kept[-1].box_original[0] - w.box_original[2]
