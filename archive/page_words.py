@@ -59,6 +59,36 @@ def words_in(page: PageRecord, box: Sequence[int]) -> WordsIn | None:
     )
 
 
+def _gap(a: WordRecord, b: WordRecord) -> bool:
+    """Whether more than half a character's blank stands between word ``a`` and the next."""
+    return b.box_original[0] - a.box_original[2] > 0.5 * (a.box_original[3] - a.box_original[1])
+
+
+def segments(page: PageRecord) -> list[WordsIn]:
+    """What a person may point at: each line cut at its separators and blanks ("籍贯：安徽省
+    长丰县" is 籍贯 and 安徽省长丰县), since an engine's words may be single characters."""
+    out: list[WordsIn] = []
+
+    def close(run: list[WordRecord]) -> None:
+        if run:
+            text = join_words([w.text for w in run])
+            out.append(WordsIn(text, box_around(run), min(w.confidence for w in run), tuple(run)))
+
+    for line in page.lines:
+        run: list[WordRecord] = []
+        for w in line.words:
+            if _BREAK.fullmatch(w.text):
+                close(run)
+                run = []
+                continue
+            if run and _gap(run[-1], w):
+                close(run)
+                run = []
+            run.append(w)
+        close(run)
+    return out
+
+
 def _overlap(a0: int, a1: int, b0: int, b1: int) -> float:
     """How much of the shorter span the two spans share, 0..1."""
     shared = min(a1, b1) - max(a0, b0)
@@ -71,10 +101,8 @@ def _trailing_label(words: Sequence[WordRecord]) -> Evidence | None:
     more than half a character; when it reads as a label."""
     tail, kept = "", list[WordRecord]()
     for w in reversed(words):
-        if kept:
-            gap = kept[-1].box_original[0] - w.box_original[2]
-            if gap > 0.5 * (w.box_original[3] - w.box_original[1]):
-                break
+        if kept and _gap(w, kept[-1]):
+            break
         text = w.text if tail else _TRAILING_BREAK.sub("", w.text)
         parts = _BREAK.split(text)
         if parts[-1]:

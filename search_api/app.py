@@ -20,6 +20,7 @@ from search_api.errors import ErrorBody
 from search_api.routes import admin, lookup, pages, persons, records, search, uploads
 from search_api.services import Services
 from search_api.sessions import Sessions
+from search_api.web import review
 from search_api.web import routes as web
 
 API_PREFIX = "/api/v1"
@@ -64,6 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(admin.health)
     app.include_router(web.router)
+    app.include_router(review.router)
     app.mount("/static", StaticFiles(directory=web.HERE / "static"), name="static")
 
     @app.exception_handler(web.SignIn)

@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from archive.domain import Actor, Evidence, PageRecord, Pointed, PointedHow
-from archive.page_words import words_in
+from archive.page_words import segments, words_in
 from archive.usecases.context import Archive
 from archive.usecases.errors import Gone, Invalid, NotFound, Unavailable
 from archive.usecases.views import Masker, RegionOut
@@ -29,6 +29,28 @@ class PointAt:
     page: int
     box: tuple[int, int, int, int]
     how: PointedHow
+
+
+@dataclass(frozen=True, slots=True)
+class Pointable:
+    """A piece of a page's reading a person may take as a value: a line's run of words
+    between separators and blanks (archive.page_words.segments)."""
+
+    page: int
+    text: str
+    box: list[int]
+    confidence: float
+
+
+def pointables(archive: Archive, actor: Actor, document_id: int) -> list[Pointable]:
+    """Every piece of every page's reading, for the review page to lay over the scan; its
+    text masked as the record's is (the record view that shows them is audited)."""
+    m = Masker(actor)
+    return [
+        Pointable(page.number, m.text(s.text), s.box, s.confidence)
+        for page in archive.store.page_records(document_id)
+        for s in segments(page)
+    ]
 
 
 def stored_page(archive: Archive, document_id: int, number: int) -> PageRecord:

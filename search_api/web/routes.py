@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,16 +13,10 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from archive.domain import Actor, Role
-from archive.usecases import Conflict, Invalid, Refused
+from archive.usecases import Refused
 from archive.usecases.admin import digitisation_progress, signed_in
-from archive.usecases.correct import correct_field
 from archive.usecases.find import SEARCH_PARAMS, find_records
-from archive.usecases.records import (
-    fields_to_review,
-    next_review,
-    other_documents,
-    view_record,
-)
+from archive.usecases.records import other_documents, view_record
 from archive.usecases.views import progress_dict
 from search_api.auth import REVIEWERS, SEARCHERS, require_csrf, session_key
 from search_api.errors import refused_status, request_id
@@ -58,7 +52,7 @@ class SignIn(Exception):
     """The page needs a signed-in user; answered with a redirect to the sign-in page."""
 
 
-def _session(request: Request, svc: Services) -> tuple[Actor, str]:
+def session_of(request: Request, svc: Services) -> tuple[Actor, str]:
     cookie = request.cookies.get(COOKIE, "")
     key = session_key(svc, cookie) if cookie else None
     if key is None or not key.active:
@@ -66,7 +60,7 @@ def _session(request: Request, svc: Services) -> tuple[Actor, str]:
     return Actor(key.name, key.role, request_id(request)), cookie
 
 
-def _page(
+def render(
     request: Request,
     svc: Services,
     name: str,
@@ -88,8 +82,8 @@ def _page(
     )
 
 
-def _denied(request: Request, svc: Services, caller: Actor, cookie: str, what: str) -> HTMLResponse:
-    return _page(
+def denied(request: Request, svc: Services, caller: Actor, cookie: str, what: str) -> HTMLResponse:
+    return render(
         request,
         svc,
         "error.html",
@@ -155,7 +149,7 @@ def logout(request: Request, svc: Svc, csrf: Annotated[str, Form()] = "") -> Red
 @router.get("/", response_class=HTMLResponse)
 def search_page(request: Request, svc: Svc, cursor: str | None = None) -> HTMLResponse:
     """The search box and filters; every condition is in the URL, to bookmark and share."""
-    caller, cookie = _session(request, svc)
+    caller, cookie = session_of(request, svc)
     params = {k: v for k, v in request.query_params.items() if k in SEARCH_PARAMS and v}
     result, error = None, None
     if params:
@@ -168,7 +162,7 @@ def search_page(request: Request, svc: Svc, cursor: str | None = None) -> HTMLRe
         merged = {**params, **changes}
         return "/?" + urlencode({k: v for k, v in merged.items() if v})
 
-    return _page(
+    return render(
         request,
         svc,
         "search.html",
@@ -191,14 +185,14 @@ def search_page(request: Request, svc: Svc, cursor: str | None = None) -> HTMLRe
 def record_page(
     request: Request, svc: Svc, document_id: int, page: Annotated[int, Query(ge=1)] = 1
 ) -> HTMLResponse:
-    caller, cookie = _session(request, svc)
+    caller, cookie = session_of(request, svc)
     if caller.role not in SEARCHERS:
-        return _denied(request, svc, caller, cookie, "查看档案")
+        return denied(request, svc, caller, cookie, "查看档案")
     try:
         record = view_record(svc.archive, caller, document_id)
     except Refused as exc:
         status = refused_status(exc)
-        return _page(request, svc, "error.html", caller, cookie, status, message=exc.message)
+        return render(request, svc, "error.html", caller, cookie, status, message=exc.message)
     number = min(page, len(record.pages)) if record.pages else 1
     shown = next((p for p in record.pages if p.number == number), None)
     boxes = [
@@ -206,7 +200,7 @@ def record_page(
         for key, f in record.fields.items()
         if f.evidence is not None and f.evidence.page == number and f.value is not None
     ]
-    return _page(
+    return render(
         request,
         svc,
         "record.html",
@@ -219,106 +213,15 @@ def record_page(
     )
 
 
-# --- review ----------------------------------------------------------------------------------
-
-
-@router.get("/review", response_class=HTMLResponse)
-def review_page(request: Request, svc: Svc, after: str = "") -> HTMLResponse:
-    """The next field to review; ``after`` (document:key) skips past one for now."""
-    caller, cookie = _session(request, svc)
-    if caller.role not in REVIEWERS:
-        return _denied(request, svc, caller, cookie, "复核字段")
-    skipped = None
-    doc, _, key = after.partition(":")
-    if doc.isdigit() and key:
-        skipped = (int(doc), key)
-    found = next_review(svc.archive, skipped)
-    if found is None:
-        return _page(request, svc, "review.html", caller, cookie, item=None, left=0)
-    return _review_item(request, svc, caller, cookie, *found)
-
-
-def _review_item(
-    request: Request,
-    svc: Services,
-    caller: Actor,
-    cookie: str,
-    document_id: int,
-    key: str,
-    error: str = "",
-) -> HTMLResponse:
-    record = view_record(svc.archive, caller, document_id)
-    field = record.fields[key]
-    page = next(
-        (p for p in record.pages if field.evidence and p.number == field.evidence.page), None
-    )
-    crop = None
-    if field.evidence and page:
-        margin = 24  # some of the form around the value, so the label shows too
-        x0, y0, x1, y1 = field.evidence.bbox
-        x0, y0 = max(0, x0 - margin), max(0, y0 - margin)
-        x1, y1 = min(page.width, x1 + margin), min(page.height, y1 + margin)
-        scale = min(2.0, 640 / max(1, x1 - x0))
-        crop = {
-            "url": page.image_url,
-            "width": round((x1 - x0) * scale),
-            "height": round((y1 - y0) * scale),
-            "image_width": round(page.width * scale),
-            "left": round(x0 * scale),
-            "top": round(y0 * scale),
-            "rotation": page.rotation,  # the scan's turn: shown upright
-        }
-    return _page(
-        request,
-        svc,
-        "review.html",
-        caller,
-        cookie,
-        422 if error else 200,
-        item={"document_id": document_id, "key": key, "source": record.source},
-        field=field,
-        crop=crop,
-        left=fields_to_review(svc.archive),
-        error=error,
-        skip_url=f"/review?after={document_id}:{quote(key)}",
-    )
-
-
-@router.post("/review", response_model=None)
-def review(
-    request: Request,
-    svc: Svc,
-    document_id: Annotated[int, Form()],
-    key: Annotated[str, Form()],
-    value: Annotated[str, Form()] = "",
-    csrf: Annotated[str, Form()] = "",
-) -> Response:
-    """Confirm (the value unchanged) or correct; the index is told at once."""
-    caller, cookie = _session(request, svc)
-    if caller.role not in REVIEWERS:
-        return _denied(request, svc, caller, cookie, "复核字段")
-    require_csrf(svc, cookie, csrf)
-    try:
-        correct_field(svc.archive, caller, document_id, key, value or None)
-    except (Invalid, Conflict) as exc:
-        if exc.code in ("invalid_value", "no_machine_reading"):  # the same field, and why not
-            return _review_item(request, svc, caller, cookie, document_id, key, exc.message)
-        return _page(request, svc, "error.html", caller, cookie, 422, message=exc.message)
-    except Refused as exc:
-        status = refused_status(exc)
-        return _page(request, svc, "error.html", caller, cookie, status, message=exc.message)
-    return RedirectResponse("/review", status_code=303)
-
-
 # --- upload and progress -----------------------------------------------------------------
 
 
 @router.get("/upload", response_class=HTMLResponse)
 def upload_page(request: Request, svc: Svc) -> HTMLResponse:
-    caller, cookie = _session(request, svc)
+    caller, cookie = session_of(request, svc)
     if caller.role not in REVIEWERS:
-        return _denied(request, svc, caller, cookie, "上传")
-    return _page(
+        return denied(request, svc, caller, cookie, "上传")
+    return render(
         request,
         svc,
         "upload.html",
@@ -333,10 +236,10 @@ def upload_page(request: Request, svc: Svc) -> HTMLResponse:
 def progress_page(
     request: Request, svc: Svc, by: Literal["day", "month"] = "month"
 ) -> HTMLResponse:
-    caller, cookie = _session(request, svc)
+    caller, cookie = session_of(request, svc)
     period = by
     figures = progress_dict(digitisation_progress(svc.archive, period), period)
-    return _page(
+    return render(
         request,
         svc,
         "progress.html",

@@ -4,7 +4,7 @@ own line ("label：value"), in the cell to its left, or over it; nothing where n
 from __future__ import annotations
 
 from archive.domain import LineRecord, PageRecord, WordRecord
-from archive.page_words import label_beside, words_in
+from archive.page_words import label_beside, segments, words_in
 
 
 def _line(text: str, x: int, y: int, width: int = 40, confidence: float = 0.95) -> LineRecord:
@@ -75,3 +75,8 @@ def test_the_words_in_a_box_are_the_stored_reading_with_its_least_sure_confidenc
     assert found is not None
     assert (found.text, found.confidence, found.box) == ("入伍时间", 0.6, [100, 100, 260, 140])
     assert words_in(_page(sure), [500, 500, 600, 600]) is None
+
+
+def test_what_may_be_pointed_at_is_each_line_cut_at_its_separators_and_blanks() -> None:
+    page = _page(_line("姓名：张三 祖居地：安徽省长丰县", 100, 300), _line("备注", 100, 400))
+    assert [s.text for s in segments(page)] == ["姓名", "张三", "祖居地", "安徽省长丰县", "备注"]

@@ -6,6 +6,7 @@ accepts it, and the next ingest and `archive extract --all` read the field by it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -269,3 +270,76 @@ def test_pointing_at_paper_with_no_reading_is_refused_and_changes_nothing(desk: 
 def test_staff_may_not_read_regions(desk: Desk) -> None:
     url = f"/api/v1/records/{desk.ids[0]}/pages/1/read"
     assert desk.call("POST", url, who="staff", json={"bbox": [5, 5, 60, 40]}).status_code == 403
+
+
+def _signed_in(desk: Desk, role: str) -> TestClient:
+    # Secure cookies travel over https only, so this client speaks it.
+    client = TestClient(desk.client.app, base_url="https://testserver")
+    signed = client.post(
+        "/login", data={"key": desk.keys[role], "next": "/"}, follow_redirects=False
+    )
+    assert signed.status_code == 303
+    return client
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert found
+    return found.group(1)
+
+
+def test_the_review_page_lays_the_reading_over_the_scan_and_takes_a_pointed_value(
+    desk: Desk,
+) -> None:
+    first = desk.ids[0]
+    client = _signed_in(desk, "archivist")
+    page = client.get("/review").text
+    # Through the queue, skipping, to this file's native place.
+    while f'name="document_id" value="{first}"' not in page or "<h1>籍贯</h1>" not in page:
+        skip = re.search(r'href="([^"]+)" id="skip"', page)
+        assert skip, page
+        page = client.get(skip.group(1).replace("&amp;", "&")).text
+    piece = re.search(r'class="take piece"[^>]*data-box="([\d,]+)" data-text="安徽省长丰县"', page)
+    assert piece, "the value's words are a piece to click"
+    assert "机器没有找到这一项" in page and f"{LABEL}：安徽省长丰县" in page  # the pair listed
+    csrf = _csrf(page)
+    read = client.post(
+        "/review/read",
+        data={"document_id": first, "page": 1, "bbox": piece.group(1), "csrf": csrf},
+    )
+    assert read.status_code == 200 and read.json()["text"] == "安徽省长丰县"
+    assert (
+        client.post(
+            "/review/read", data={"document_id": first, "page": 1, "bbox": "1,2,3", "csrf": csrf}
+        ).status_code
+        == 422
+    )
+    sent = client.post(
+        "/review",
+        data={
+            "document_id": first,
+            "key": "native_place",
+            "value": "安徽长丰县",
+            "csrf": csrf,
+            "pointed_page": "1",
+            "pointed_bbox": piece.group(1),
+            "pointed_how": "word",
+        },
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303, sent.text
+    field = desk.call("GET", f"/api/v1/records/{first}").json()["fields"]["native_place"]
+    assert field["value"] == "安徽长丰县" and field["evidence"]["text"] == "安徽省长丰县"
+    # The admin sees the proposal on the admin page, and accepts it there.
+    assert client.get("/admin/synonyms").status_code == 403
+    admin = _signed_in(desk, "admin")
+    listed = admin.get("/admin/synonyms").text
+    assert LABEL in listed and "待定" in listed
+    [proposal] = desk.call("GET", "/api/v1/admin/synonyms", who="admin").json()
+    decided = admin.post(
+        f"/admin/synonyms/{proposal['id']}",
+        data={"accept": "1", "csrf": _csrf(listed)},
+        follow_redirects=False,
+    )
+    assert decided.status_code == 303
+    assert "已采纳（admin）" in admin.get("/admin/synonyms").text
