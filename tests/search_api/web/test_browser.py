@@ -20,6 +20,7 @@ import pytest
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -171,8 +172,8 @@ def test_find_open_review_and_find_again(
     browser.get(f"{url}/review")
     value = browser.find_element(By.ID, "value")
     assert browser.switch_to.active_element == value  # ready for the keyboard
-    crop = browser.find_element(By.CSS_SELECTOR, ".crop img")
-    assert browser.execute_script("return arguments[0].naturalWidth", crop) > 100
+    scan = browser.find_element(By.CSS_SELECTOR, ".frame:not([hidden]) .sheet img")
+    assert browser.execute_script("return arguments[0].naturalWidth", scan) > 100
     _shot(browser, "4-review-queue")
     value.send_keys(Keys.CONTROL, "a")
     value.send_keys("第88888部队", Keys.ENTER)
@@ -200,3 +201,51 @@ def test_find_open_review_and_find_again(
     assert "无权" in browser.find_element(By.TAG_NAME, "main").text
     assert not browser.find_elements(By.LINK_TEXT, "复核")
     _shot(browser, "8-staff-has-no-review")
+
+
+@pytest.mark.slow
+def test_review_by_pointing_a_click_takes_a_reading_and_a_drawn_box_is_read(
+    server: tuple[str, dict[str, str]], browser: WebDriver
+) -> None:
+    url, keys = server
+    _sign_in(browser, url, keys["archivist"])
+    browser.get(f"{url}/review")
+    value = browser.find_element(By.ID, "value")
+    machine = value.get_attribute("value")
+    assert machine  # the unit the machine read, flagged
+    # A click on the piece of the reading that holds the unit takes it, keyboard focus kept.
+    pieces = browser.find_elements(By.CSS_SELECTOR, ".frame:not([hidden]) .piece")
+    assert len(pieces) > 10  # the whole page's reading is laid over it
+    piece = next(p for p in pieces if p.get_attribute("data-text") == machine)
+    value.send_keys(Keys.CONTROL, "a", Keys.DELETE)
+    ActionChains(browser).click(piece).perform()
+    assert value.get_attribute("value") == machine
+    assert browser.switch_to.active_element == value
+    assert browser.find_element(By.NAME, "pointed_how").get_attribute("value") == "word"
+    _shot(browser, "9-review-clicked")
+    # A box dragged round the machine's evidence is read by the engine on the spot.
+    evidence = browser.find_element(By.CSS_SELECTOR, ".frame:not([hidden]) .box")
+    w, h = evidence.size["width"], evidence.size["height"]
+    ActionChains(browser).move_to_element_with_offset(
+        evidence, -w // 2 - 8, -h // 2 - 8
+    ).click_and_hold().move_by_offset(w // 2, h // 2).move_by_offset(
+        w // 2 + 16, h // 2 + 16
+    ).release().perform()
+    _until_text(browser, By.ID, "from", "框选识别", timeout_s=60)
+    read = value.get_attribute("value")
+    assert read and browser.find_element(By.NAME, "pointed_how").get_attribute("value") == (
+        "region"
+    )
+    drawn = browser.find_element(By.CSS_SELECTOR, ".frame:not([hidden]) .drawn")
+    assert drawn.is_displayed() and drawn.size["width"] >= w
+    _shot(browser, "10-review-drawn-box-read")
+    value.send_keys(Keys.ENTER)
+    _until_text(browser, By.TAG_NAME, "main", "没有待复核的字段了")
+    record = httpx.get(
+        f"{url}/api/v1/records/{keys['reviewed']}",
+        headers={"Authorization": f"Bearer {keys['archivist']}"},
+    ).json()
+    unit = record["fields"]["unit"]
+    assert unit["value"] == "".join(read.split())
+    [done] = unit["history"]
+    assert done["pointed"]["how"] == "region" and done["pointed"]["evidence"]["text"] == read
