@@ -19,6 +19,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff/／]+")  # a compound label holds a slash
 # An aside in brackets is dropped for matching: 入伍（参加工作）时间 is 入伍时间.
 _ASIDE = re.compile(r"[（(][^）)]*[）)]")
 _SEPARATOR_CHARS = SEPARATORS.strip("[]")
+_SPACING = str.maketrans("", "", "·・•")
 # What a value proves about its field, by kind: a check digit or a closed vocabulary says a
 # great deal; a date fits three fields alike; almost any text is a possible unit or note.
 _VALUE_WEIGHT = {
@@ -41,8 +42,16 @@ AMBIGUOUS_WITHIN = 0.15
 
 
 def label_text(text: str) -> str:
-    """A label as matched: folded, simplified, its aside and its colon taken off."""
-    return _ASIDE.sub("", simplified(fold(text))).strip(_SEPARATOR_CHARS + "？?")
+    """A label as matched: folded, simplified, spaced labels closed up (性·别: a wide gap reads
+    as a middle dot), its aside and its colon taken off."""
+    return _ASIDE.sub("", closed_up(simplified(fold(text)))).strip(_SEPARATOR_CHARS + "？?")
+
+
+def closed_up(label: str) -> str:
+    """A label with the middle dots inside it taken out: a label spaced out to fill its cell
+    (姓　名, 性　别) reads with one where the gap was. Labels only: a name keeps its dot
+    (阿布都·热合曼)."""
+    return label.translate(_SPACING)
 
 
 @lru_cache(maxsize=8)

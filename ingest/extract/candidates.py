@@ -3,14 +3,16 @@ and sentences of running text. Each candidate keeps the words it was read from."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from rapidfuzz.distance import Levenshtein
 
 from archive.domain import PageRecord, WordRecord
 from archive.page_words import box_around
 from archive.text import fold
-from ingest.extract.assign import strong_label
+from ingest.extract.assign import closed_up, strong_label
 from ingest.extract.runs import segment
 from ingest.extract.spec import SEPARATORS, FieldSpec, default_other_labels
 from ingest.extract.values import normalise
@@ -48,7 +50,7 @@ def label_key(text: str, specs: tuple[FieldSpec, ...], short: bool = False) -> s
     """The field whose label ``text`` is: exactly, or within one misread character when exactly
     one field is that close. Two-character labels only with ``short``: one misread character
     turns 民族 into a value (汉族), so the caller must rule that out first."""
-    text = _strip_separators(fold(text))
+    text = _strip_separators(closed_up(fold(text)))
     if not text:
         return None
     for spec in specs:
@@ -269,19 +271,38 @@ def below(label: Slot, slots: list[Slot]) -> int | None:
 
 
 def value_slot(
-    label: int, all_slots: list[Slot], labels: set[int], beside_labels: set[int]
+    label: int,
+    all_slots: list[Slot],
+    labels: set[int],
+    beside_labels: set[int],
+    fits: Callable[[str], bool] | None = None,
 ) -> int | None:
     """Where a label's value is: the next slot to its right, unless that is itself a label (a
     form with labels above values) or there is none; then the slot below it, unless that is
     the value beside another label (the value of this one was lost). An empty cell beside a
-    label is a blank value, not a reason to look further."""
+    label is a blank value, not a reason to look further. With ``fits`` (whether a text is a
+    valid value of the label's field): text on the right that does not fit, over text below
+    that does, is a label the reading could not place (籍 of 籍貫 in a row of labels), and the
+    value is below."""
     right = beside(all_slots[label], all_slots)
-    if right is not None and right not in labels:
-        return right
     under = below(all_slots[label], all_slots)
-    if under is None or under in labels or under in beside_labels:
-        return None
-    return under
+    if under in labels or under in beside_labels:
+        under = None
+    if right is None or right in labels:
+        return under
+    if (
+        fits is not None
+        and under is not None
+        and all_slots[right].chars
+        and not fits(all_slots[right].text)
+        and fits(all_slots[under].text)
+    ):
+        return under
+    return right
+
+
+def _fits(spec: FieldSpec, text: str) -> bool:
+    return normalise(text, spec).valid
 
 
 def _candidate(key: str, chars: Chars, page: int, source: str) -> Candidate:
@@ -310,11 +331,13 @@ def form_candidates(page: PageRecord, specs: tuple[FieldSpec, ...]) -> list[Cand
     beside_labels = {
         b for i in labels if (b := beside(all_slots[i], all_slots)) is not None
     } - labels
+    by_key = {s.key: s for s in specs}
     found = []
     for i in texts:
         key = keys[i]
         if key is not None:
-            target = value_slot(i, all_slots, labels | led, beside_labels)
+            fits = partial(_fits, by_key[key])
+            target = value_slot(i, all_slots, labels | led, beside_labels, fits)
             if target is None:
                 continue
             value, rest = _before_labels(all_slots[target].chars, specs, key)

@@ -11,7 +11,17 @@ from functools import lru_cache
 from archive.domain import PageRecord, WordRecord
 from ingest.extract import places
 from ingest.extract.assign import label_text, strong_label
-from ingest.extract.candidates import Chars, Slot, beside, chars_of, slots, value_slot, words_of
+from ingest.extract.candidates import (
+    Chars,
+    Slot,
+    below,
+    beside,
+    chars_of,
+    slots,
+    value_slot,
+    words_of,
+)
+from ingest.extract.normalize import parse_date
 from ingest.extract.spec import FieldSpec, default_other_labels
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -55,9 +65,21 @@ def weak_label(text: str, specs: tuple[FieldSpec, ...], others: frozenset[str]) 
     t = label_text(text)
     if not 2 <= len(t) <= 8 or len(_CJK.findall(t)) != len(t) or t in _ANSWERS:
         return False
-    if t[-1] not in _endings(specs, others) or any(t in spec.values for spec in specs):
+    if t[-1] not in _endings(specs, others) or _a_value(t, specs):
         return False
     return places.placed(t) is None
+
+
+def _a_value(text: str, specs: tuple[FieldSpec, ...]) -> bool:
+    """Text that value evidence alone places, however much it ends as labels end: a word of a
+    field's vocabulary, a date (一九六三年四月 ends as 出生年月 does), a value a field's rule
+    describes (二等乙级, as 伤残等级 ends)."""
+    return parse_date(text) is not None or any(
+        text in spec.values
+        or (spec.pattern is not None and spec.pattern.fullmatch(text) is not None)
+        or (spec.item is not None and spec.item.fullmatch(text) is not None)
+        for spec in specs
+    )
 
 
 def _split_compound(label: str, value: Chars) -> list[tuple[str, Chars]]:
@@ -123,6 +145,37 @@ def _line_pairs(
     return found
 
 
+def _in_rows_of_labels(
+    all_slots: list[Slot],
+    texts: dict[int, str],
+    labels: set[int],
+    strong: set[int],
+    specs: tuple[FieldSpec, ...],
+) -> set[int]:
+    """Cells that are labels by where they stand, however they read: in a row of labels that
+    say plainly what they are, each over its value, and over a value itself (籍 where 籍貫
+    lost a character). A few Chinese characters only, and nothing a value could be."""
+    right_of = {i: b for i in texts if (b := beside(all_slots[i], all_slots)) is not None}
+    left_of = {b: i for i, b in right_of.items()}
+    found = set()
+    for i, t in texts.items():
+        if i in labels or not 1 <= len(t) <= 8 or len(_CJK.findall(t)) != len(t):
+            continue
+        if t in _ANSWERS or _a_value(t, specs) or places.placed(t) is not None:
+            continue
+        row = [n for n in (left_of.get(i), right_of.get(i)) if n is not None]
+        if (
+            row
+            and all(n in strong for n in row)
+            and all(
+                (under := below(all_slots[n], all_slots)) is not None and under not in labels
+                for n in (i, *row)
+            )
+        ):  # labels over values, this one's too: not a value beside a label (张力 beside 姓名)
+            found.add(i)
+    return found
+
+
 def _table_pairs(
     all_slots: list[Slot],
     cells: int,
@@ -146,6 +199,7 @@ def _table_pairs(
     strong = {i for i in labels if strong_label(texts[i], specs, others)}
     # A weak label beside a strong one is the strong one's value (张力 beside 姓名).
     labels -= {b for i in strong if (b := beside(all_slots[i], all_slots)) is not None} - strong
+    labels |= _in_rows_of_labels(all_slots, texts, labels, strong, specs)
     for i in sorted(labels):
         target = value_slot(i, all_slots, labels, set())
         if (

@@ -106,3 +106,45 @@ def test_no_word_of_a_fields_domain_is_turned_into_another(spec: object) -> None
         assert got.valid and got.value == word and got.repair is None and not got.reasons
     got = normalise("自主就亚", next(s for s in SPECS if s.key == "discharge_type"))
     assert got.value == "自主就业" and got.repair and got.reasons
+
+
+def test_in_a_row_of_labels_over_values_a_cell_is_a_label_however_little_of_it_was_read() -> None:
+    # 籍貫 read as 籍: a label by where it stands, placed by its value.
+    card = [["姓名", "公民身份号码", "籍"], ["张大勇", ID, "安徽长丰县"]]
+    found = extract_document([page(table=card)]).fields
+    by_key = {f.key: f.value for f in found}
+    assert by_key["id_number"] == ID and by_key["native_place"] == "安徽长丰县"
+    # Beside a label, in a table of label|value rows, a name stays a value (张力 beside 姓名).
+    rows = [["姓名", "张力", "性别", "男"], ["民族", "汉族", "生日", "1965.03"]]
+    assert _pairs(table=rows)["姓名"] == "张力"
+
+
+def test_text_a_value_rule_describes_is_no_label_however_it_ends() -> None:
+    # 一九六三年四月 ends as 出生年月 does, 二等乙级 as 伤残等级: values, under their labels.
+    card = [["出生年月", "伤残等级", "参军时间"], ["一九六三年四月", "二等乙级", "一九八五年四月"]]
+    assert _pairs(table=card) == {
+        "出生年月": "一九六三年四月",
+        "伤残等级": "二等乙级",
+        "参军时间": "一九八五年四月",
+    }
+
+
+def test_a_spaced_label_read_with_a_middle_dot_is_its_label() -> None:
+    # On a card, 性·别 beside 姓名 is a label, not the name.
+    card = [["姓名", "性·别"], ["赵超", "男"]]
+    by_key = {f.key: f.value for f in extract_document([page(table=card)]).fields}
+    assert (by_key["name"], by_key["gender"]) == ("赵超", "男")
+    named = extract_document([page(table=[["姓·名", "阿依·买买提"]])]).fields
+    assert named[0].value == "阿依·买买提"  # a name keeps its dot
+
+
+def test_a_title_over_a_label_and_its_value_is_no_pair() -> None:
+    found = _pairs(text=["士兵退出现役登记表", "姓名：张卫国"])
+    assert found == {"姓名": "张卫国"}
+
+
+def test_a_value_that_does_not_fit_beside_a_label_gives_way_to_one_below_that_does() -> None:
+    # A speck read beside the label of a card whose values are below.
+    card = [["出生年月", "公民身份号码", "1"], ["1965.03", ID, ""]]
+    by_key = {f.key: f.value for f in extract_document([page(table=card)]).fields}
+    assert by_key["id_number"] == ID
