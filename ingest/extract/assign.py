@@ -16,8 +16,9 @@ from ingest.extract.spec import SEPARATORS, FieldSpec
 from ingest.extract.values import normalise
 
 _CJK = re.compile(r"[\u4e00-\u9fff/／]+")  # a compound label holds a slash
-# An aside in brackets is dropped for matching: 入伍（参加工作）时间 is 入伍时间.
-_ASIDE = re.compile(r"[（(][^）)]*[）)]")
+# An aside in brackets is dropped for matching: 入伍（参加工作）时间 is 入伍时间; so is one whose
+# closing bracket the reading lost at the label's end (职务（级别).
+_ASIDE = re.compile(r"[（(][^）)]*(?:[）)]|$)")
 _SEPARATOR_CHARS = SEPARATORS.strip("[]")
 _SPACING = str.maketrans("", "", "·・•")
 # What a value proves about its field, by kind: a check digit or a closed vocabulary says a

@@ -48,6 +48,7 @@ def test_a_compound_label_is_split_with_its_value() -> None:
         ("入伍（参加工作）时间", "1983.11", "enlistment_date"),  # the aside dropped
         ("参軍時間", "1983.11", "enlistment_date"),  # traditional characters
         ("退役时军衔", "上士", "rank"),  # a label inside it
+        ("职务（级别", "中士", "rank"),  # the aside's closing bracket lost by the reading
         ("原部队代号", "81044部队", "unit"),
         ("身份证件号码", ID, "id_number"),
         ("档号", "J045-12-0308", "file_number"),
