@@ -5,6 +5,7 @@ the bureau's corrections proposed."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, cast, get_args
 from urllib.parse import quote
 
@@ -24,12 +25,15 @@ from search_api.services import Services
 from search_api.web.routes import Svc, denied, render, session_of
 
 router = APIRouter(include_in_schema=False)
+# A whole number as the page's script writes it: ASCII digits only (str.isdigit takes ² too,
+# which int() refuses).
+_NUMBER = re.compile(r"[0-9]{1,7}")
 
 
 def _box(text: str) -> tuple[int, int, int, int]:
     """ "x0,y0,x1,y1" as the page's script sends a box."""
     parts = text.split(",")
-    if len(parts) != 4 or not all(p.strip().isdigit() and len(p.strip()) <= 7 for p in parts):
+    if len(parts) != 4 or not all(_NUMBER.fullmatch(p.strip()) for p in parts):
         raise Invalid(
             "invalid_box",
             "所指的框格式有误，请重新点选或框选",
@@ -43,7 +47,7 @@ def _point_at(page: str, bbox: str, how: str) -> PointAt | None:
     """Where the person pointed, from the review form's hidden fields; None when they typed."""
     if not how:
         return None
-    if how not in get_args(PointedHow) or not page.isdigit() or len(page) > 6:
+    if how not in get_args(PointedHow) or not _NUMBER.fullmatch(page):
         raise Invalid("invalid_box", "所指之处有误，请重新点选", "unknown pointing")
     return PointAt(int(page), _box(bbox), cast(PointedHow, how))
 

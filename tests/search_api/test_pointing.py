@@ -344,3 +344,32 @@ def test_the_review_page_lays_the_reading_over_the_scan_and_takes_a_pointed_valu
     )
     assert decided.status_code == 303
     assert "已采纳（admin）" in admin.get("/admin/synonyms").text
+
+
+@pytest.mark.parametrize(
+    ("bbox", "page"),
+    [("1,2,3,²", "1"), ("1,2,3", "1"), ("a,b,c,d", "1"), ("5,5,60,40", "²"), ("9" * 30, "1")],
+)
+def test_a_malformed_pointing_from_the_page_is_refused_on_the_page(
+    desk: Desk, bbox: str, page: str
+) -> None:
+    client = _signed_in(desk, "archivist")
+    csrf = _csrf(client.get("/review").text)
+    read = client.post(
+        "/review/read",
+        data={"document_id": desk.ids[0], "page": 1, "bbox": bbox, "csrf": csrf},
+    )
+    assert read.status_code == (200 if bbox == "5,5,60,40" else 422), read.text
+    sent = client.post(
+        "/review",
+        data={
+            "document_id": desk.ids[0],
+            "key": "native_place",
+            "value": "安徽长丰县",
+            "csrf": csrf,
+            "pointed_page": page,
+            "pointed_bbox": bbox,
+            "pointed_how": "word",
+        },
+    )
+    assert sent.status_code == 422 and "重新" in sent.text
