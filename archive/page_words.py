@@ -43,7 +43,6 @@ class WordsIn:
     text: str
     box: list[int]
     confidence: float
-    words: tuple[WordRecord, ...]
 
 
 def words_in(page: PageRecord, box: Sequence[int]) -> WordsIn | None:
@@ -52,16 +51,14 @@ def words_in(page: PageRecord, box: Sequence[int]) -> WordsIn | None:
     if not words:
         return None
     return WordsIn(
-        join_words([w.text for w in words]),
-        box_around(words),
-        min(w.confidence for w in words),
-        words,
+        join_words([w.text for w in words]), box_around(words), min(w.confidence for w in words)
     )
 
 
 def _gap(a: WordRecord, b: WordRecord) -> bool:
-    """Whether more than half a character's blank stands between word ``a`` and the next."""
-    return b.box_original[0] - a.box_original[2] > 0.5 * (a.box_original[3] - a.box_original[1])
+    """Whether more than half a character's blank stands between word ``a`` and the next, on
+    the page as read (upright and straightened: on the scan, "left" may be up)."""
+    return b.box[0] - a.box[2] > 0.5 * (a.box[3] - a.box[1])
 
 
 def segments(page: PageRecord) -> list[WordsIn]:
@@ -72,7 +69,7 @@ def segments(page: PageRecord) -> list[WordsIn]:
     def close(run: list[WordRecord]) -> None:
         if run:
             text = join_words([w.text for w in run])
-            out.append(WordsIn(text, box_around(run), min(w.confidence for w in run), tuple(run)))
+            out.append(WordsIn(text, box_around(run), min(w.confidence for w in run)))
 
     for line in page.lines:
         run: list[WordRecord] = []
@@ -115,35 +112,41 @@ def _trailing_label(words: Sequence[WordRecord]) -> Evidence | None:
 
 
 def label_beside(page: PageRecord, box: Sequence[int]) -> Evidence | None:
-    """The label a form prints for the value in ``box``: the text before it on its own line
-    ("籍贯：安徽"), else the nearest line to its left on its row (a label cell), else the
-    nearest line above it within three of its heights (a label over its value); None when
-    none of these reads as a label (a few Chinese characters, no digits)."""
-    x0, y0, x1, y1 = box
+    """The label a form prints for the value in ``box`` (on the scan): the text before it on
+    its own line ("籍贯：安徽"), else the nearest line to its left on its row (a label cell),
+    else the nearest line above it within three of its heights (a label over its value); None
+    when none of these reads as a label (a few Chinese characters, no digits), or no word of
+    the reading stands in the box. Left, above and row are the upright page's: the layout is
+    read on the processed page, where the scan was turned and straightened."""
+    value = [w for line in page.lines for w in line.words if _centre_in(w, box)]
+    if not value:
+        return None
+    chosen = {id(w) for w in value}
+    x0, y0 = min(w.box[0] for w in value), min(w.box[1] for w in value)
+    x1, y1 = max(w.box[2] for w in value), max(w.box[3] for w in value)
     height = max(1, y1 - y0)
 
     def same_row(line: LineRecord) -> bool:
-        return _overlap(y0, y1, line.box_original[1], line.box_original[3]) >= 0.5
+        return _overlap(y0, y1, line.box[1], line.box[3]) >= 0.5
 
     for line in page.lines:
-        inside = [w for w in line.words if _centre_in(w, box)]
-        if inside and same_row(line):
-            before = [w for w in line.words if (w.box_original[0] + w.box_original[2]) / 2 < x0]
+        if any(id(w) in chosen for w in line.words) and same_row(line):
+            before = [w for w in line.words if (w.box[0] + w.box[2]) / 2 < x0]
             found = _trailing_label(before) if before else None
             if found is not None:
                 return Evidence(page.number, found.box, found.text)
             break
-    outside = [ln for ln in page.lines if not any(_centre_in(w, box) for w in ln.words)]
-    left = [ln for ln in outside if same_row(ln) and ln.box_original[2] <= x0 + height / 2]
+    outside = [ln for ln in page.lines if not any(id(w) in chosen for w in ln.words)]
+    left = [ln for ln in outside if same_row(ln) and ln.box[2] <= x0 + height / 2]
     above = [
         ln
         for ln in outside
-        if _overlap(x0, x1, ln.box_original[0], ln.box_original[2]) > 0
-        and y0 - 3 * height <= ln.box_original[3] <= y0 + height / 4
+        if _overlap(x0, x1, ln.box[0], ln.box[2]) > 0
+        and y0 - 3 * height <= ln.box[3] <= y0 + height / 4
     ]
     for near in (
-        sorted(left, key=lambda ln: -ln.box_original[2]),
-        sorted(above, key=lambda ln: -ln.box_original[3]),
+        sorted(left, key=lambda ln: -ln.box[2]),
+        sorted(above, key=lambda ln: -ln.box[3]),
     ):
         if near and near[0].words and (found := _trailing_label(near[0].words)) is not None:
             return Evidence(page.number, found.box, found.text)

@@ -76,6 +76,29 @@ def simplified(text: str) -> str:
     return text.translate(_SIMPLIFIED)
 
 
+# What OCR reads between a label and its value, or between clauses (the extractor's
+# separators).
+SEPARATOR_CHARS = "，,：:;；、.．·"
+# An aside in brackets is dropped for matching: 入伍（参加工作）时间 is 入伍时间; so is one whose
+# closing bracket the reading lost at the label's end (职务（级别).
+_ASIDE = re.compile(r"[（(][^）)]*(?:[）)]|$)")
+_SPACING = str.maketrans("", "", "·・•")
+
+
+def closed_up(label: str) -> str:
+    """A label with the middle dots inside it taken out: a label spaced out to fill its cell
+    (姓　名, 性　别) reads with one where the gap was. Labels only: a name keeps its dot
+    (阿布都·热合曼)."""
+    return label.translate(_SPACING)
+
+
+def label_text(text: str) -> str:
+    """A label as matched (by the extractor, and when a bureau's own labels are stored and
+    compared): folded, simplified, spaced labels closed up, its aside and its colon taken
+    off."""
+    return _ASIDE.sub("", closed_up(simplified(fold(text)))).strip(SEPARATOR_CHARS + "？?")
+
+
 def fold(text: str) -> str:
     """Full-width letters, digits and punctuation to half-width (NFKC), whitespace removed;
     letter case kept (an ID number's X, a file number's letters)."""

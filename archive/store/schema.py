@@ -155,7 +155,9 @@ field_synonyms = Table(
     Column("proposals", Integer, nullable=False),  # how many fillings proposed it
     Column("document_id", Integer, ForeignKey("documents.id"), nullable=False),  # the first
     Column("page", Integer, nullable=False),
-    Column("bbox", JSON, nullable=False),  # of the label, on the original page image
+    # Of the label on the original page image, or of the value where layout could not place
+    # the label's own words.
+    Column("bbox", JSON, nullable=False),
     Column("value_text", Text, nullable=False),  # the value the person took beside it
     Column("proposed_by", String(255), nullable=False),
     Column("proposed_at", DateTime(timezone=True), nullable=False),

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal, get_args
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from archive.domain import Evidence
 from archive.store import schema
@@ -89,33 +89,38 @@ class SynonymStore:
         keeps the status an admin gave it."""
         t = schema.field_synonyms
         same = (t.c.bureau == bureau) & (t.c.key == key) & (t.c.label == label.text)
-        try:
-            with self.store.begin() as conn:
-                found = conn.execute(select(t.c.id).where(same)).scalar()
-                if found is None:
-                    conn.execute(
-                        t.insert().values(
-                            bureau=bureau,
-                            key=key,
-                            label=label.text,
-                            status="proposed",
-                            proposals=1,
-                            document_id=document_id,
-                            page=label.page,
-                            bbox=label.box,
-                            value_text=value_text,
-                            proposed_by=by,
-                            proposed_at=datetime.now(UTC),
+        first = {
+            "bureau": bureau,
+            "key": key,
+            "label": label.text,
+            "status": "proposed",
+            "proposals": 1,
+            "document_id": document_id,
+            "page": label.page,
+            "bbox": label.box,
+            "value_text": value_text,
+            "proposed_by": by,
+            "proposed_at": datetime.now(UTC),
+        }
+        # Two fillings proposing one label at once: the second insert meets the first's row
+        # (the unique constraint) and counts itself on it instead.
+        for attempt in (1, 2):
+            try:
+                with self.store.begin() as conn:
+                    found = conn.execute(select(t.c.id).where(same)).scalar()
+                    if found is None:
+                        conn.execute(t.insert().values(**first))
+                    else:
+                        conn.execute(
+                            update(t).where(t.c.id == found).values(proposals=t.c.proposals + 1)
                         )
-                    )
-                else:
-                    conn.execute(
-                        update(t).where(t.c.id == found).values(proposals=t.c.proposals + 1)
-                    )
-                row = conn.execute(select(t).where(same)).one()
-        except SQLAlchemyError as exc:
-            raise StoreError(f"could not propose {label.text!r} for {key}: {exc}") from exc
-        return Synonym.of(row)
+                    return Synonym.of(conn.execute(select(t).where(same)).one())
+            except IntegrityError as exc:
+                if attempt == 2:
+                    raise StoreError(f"could not propose {label.text!r} for {key}: {exc}") from exc
+            except SQLAlchemyError as exc:
+                raise StoreError(f"could not propose {label.text!r} for {key}: {exc}") from exc
+        raise AssertionError("unreachable")
 
     def listed(self, bureau: str | None = None) -> list[Synonym]:
         """Every label proposed, proposed ones first, then by field and label."""

@@ -3,15 +3,49 @@ the search index told at once."""
 
 from __future__ import annotations
 
+import re
+
+import structlog
+from rapidfuzz.distance import Levenshtein
+
 from archive.domain import FIELD_KEYS, Actor
 from archive.idnumber import well_formed
-from archive.text import is_iso_date
+from archive.store import StoreError
+from archive.text import fold, is_iso_date
 from archive.usecases.context import Archive
 from archive.usecases.errors import Conflict, Invalid, NotFound
 from archive.usecases.index import sync_index
 from archive.usecases.pointing import PointAt, resolve
 from archive.usecases.synonyms import propose
 from archive.usecases.views import FieldOut, Masker, field_out
+
+log = structlog.get_logger(__name__)
+
+
+# A date as a form prints it in figures (1985年3月, 1985.03.12, 1985/3): what a person takes by
+# pointing at it. Dates in Chinese numerals are typed.
+_PRINTED_DATE = re.compile(r"(\d{4})[年.．/-](\d{1,2})月?(?:[.．/-]?(\d{1,2})日?)?")
+
+
+def _as_iso(value: str) -> str:
+    found = _PRINTED_DATE.fullmatch(value)
+    if found is None:
+        return value
+    year, month, day = found.groups()
+    return f"{year}-{int(month):02d}" + (f"-{int(day):02d}" if day else "")
+
+
+def _supported(key: str, value: str, read: str) -> bool:
+    """Whether the text read where the person pointed bears the value out: close to it (a
+    character or two put right), or, for a date, holding its numbers."""
+    read = "".join(fold(read).split())
+    if Levenshtein.normalized_similarity(fold(value), read) >= 0.5:
+        return True
+    if key.endswith("_date"):
+        numbers = [int(n) for n in re.findall(r"\d+", value)]
+        written = [int(n) for n in re.findall(r"\d+", read)]
+        return numbers == written or not written  # not written: in Chinese numerals
+    return False
 
 
 def normalised(key: str, value: str | None) -> str | None:
@@ -29,7 +63,7 @@ def normalised(key: str, value: str | None) -> str | None:
                 "身份证号须为 18 位且校验位正确",
                 "an ID number must be 18 characters with a valid check digit",
             )
-    elif key.endswith("_date") and not is_iso_date(value):
+    elif key.endswith("_date") and not is_iso_date(value := _as_iso(value)):
         raise Invalid(
             "invalid_value",
             "日期须为 yyyy-mm 或 yyyy-mm-dd",
@@ -66,11 +100,21 @@ def correct_field(
             "the record has no extracted fields yet",
         )
     pointed = resolve(archive, document_id, at) if at is not None else None
+    if pointed is not None and (value is None or not _supported(key, value, pointed.evidence.text)):
+        raise Invalid(
+            "value_not_there",
+            f"所指之处读到的是“{pointed.evidence.text}”，与所填的值不符；请核对，或不指出处直接输入",
+            "the text read where you pointed does not bear the value out",
+        )
     now = store.correct_field(document_id, key, value, by=actor.name, note=note, pointed=pointed)
     query: dict[str, object] = {"document_id": document_id, "key": key, "value": value}
     machine = current[key].machine_value if current[key].corrected_by else current[key].value
     if pointed is not None and value is not None and machine is None:
-        proposed = propose(archive, actor, document_id, key, pointed, value)
+        try:
+            proposed = propose(archive, actor, document_id, key, pointed, value)
+        except StoreError:  # the correction stands and is audited; the next filling proposes
+            log.warning("synonym.propose_failed", document_id=document_id, key=key, exc_info=True)
+            proposed = None
         if proposed is not None:
             query["proposed_label"] = proposed.label
     if pointed is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from archive.domain import Actor, Evidence, PageRecord, Pointed
 from archive.page_words import label_beside
 from archive.store.synonyms import LabelTaken, Synonym, SynonymStore, UnknownSynonym
+from archive.text import label_text
 from archive.usecases.context import Archive
 from archive.usecases.errors import Conflict, NotFound
 from archive.usecases.views import Masker, SynonymOut, synonym_out
@@ -21,8 +22,9 @@ def _inside(box: list[int], outer: list[int]) -> bool:
 def label_of(
     archive: Archive, document_id: int, page: PageRecord, pointed: Pointed
 ) -> Evidence | None:
-    """The label of the value pointed at: the label of the pair the extractor found it in
-    (an other item), else the label printed beside it by layout."""
+    """The label of the value pointed at, as labels are matched (``label_text``): the label of
+    the pair the extractor found it in (an other item), else the label printed beside it by
+    layout. Its box is the label's where layout finds it, else the value's."""
     box = pointed.evidence.box
     beside = label_beside(page, box)
     item = next(
@@ -34,8 +36,12 @@ def label_of(
         None,
     )
     if item is None:
-        return beside
-    return Evidence(page.number, beside.box if beside else item.evidence.box, item.label)
+        return (
+            None if beside is None else Evidence(page.number, beside.box, label_text(beside.text))
+        )
+    label = label_text(item.label)
+    same = beside is not None and label_text(beside.text) == label
+    return Evidence(page.number, beside.box if beside and same else item.evidence.box, label)
 
 
 def propose(

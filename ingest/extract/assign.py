@@ -10,17 +10,13 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from archive.text import fold, simplified
+from archive.text import fold, label_text
 from ingest.extract.normalize import parse_date
 from ingest.extract.spec import SEPARATORS, FieldSpec
 from ingest.extract.values import normalise
 
 _CJK = re.compile(r"[\u4e00-\u9fff/／]+")  # a compound label holds a slash
-# An aside in brackets is dropped for matching: 入伍（参加工作）时间 is 入伍时间; so is one whose
-# closing bracket the reading lost at the label's end (职务（级别).
-_ASIDE = re.compile(r"[（(][^）)]*(?:[）)]|$)")
 _SEPARATOR_CHARS = SEPARATORS.strip("[]")
-_SPACING = str.maketrans("", "", "·・•")
 # What a value proves about its field, by kind: a check digit or a closed vocabulary says a
 # great deal; a date fits three fields alike; almost any text is a possible unit or note.
 _VALUE_WEIGHT = {
@@ -42,19 +38,6 @@ SURE_LABEL = 0.9  # one of the field's labels, or one inside it
 AMBIGUOUS_WITHIN = 0.15
 
 
-def label_text(text: str) -> str:
-    """A label as matched: folded, simplified, spaced labels closed up (性·别: a wide gap reads
-    as a middle dot), its aside and its colon taken off."""
-    return _ASIDE.sub("", closed_up(simplified(fold(text)))).strip(_SEPARATOR_CHARS + "？?")
-
-
-def closed_up(label: str) -> str:
-    """A label with the middle dots inside it taken out: a label spaced out to fill its cell
-    (姓　名, 性　别) reads with one where the gap was. Labels only: a name keeps its dot
-    (阿布都·热合曼)."""
-    return label.translate(_SPACING)
-
-
 @lru_cache(maxsize=8)
 def with_synonyms(
     specs: tuple[FieldSpec, ...], synonyms: tuple[tuple[str, str], ...]
@@ -63,9 +46,14 @@ def with_synonyms(
     matched (入伍（参加工作）时间 and 入伍时间; 籍貫 and 籍贯)."""
     if not synonyms:
         return specs
+    owner = {known: s.key for s in specs for known in s.labels}
     extra: dict[str, list[str]] = {}
     for key, label in synonyms:
-        extra.setdefault(key, []).extend((fold(label), label_text(label)))
+        for form in (fold(label), label_text(label)):
+            # A label fields.toml gives another field stays that field's: which would the
+            # extractor read it as?
+            if owner.get(form, key) == key:
+                extra.setdefault(key, []).append(form)
     return tuple(
         replace(s, labels=tuple(dict.fromkeys((*s.labels, *extra[s.key])))) if s.key in extra else s
         for s in specs

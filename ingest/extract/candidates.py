@@ -11,8 +11,8 @@ from rapidfuzz.distance import Levenshtein
 
 from archive.domain import PageRecord, WordRecord
 from archive.page_words import box_around
-from archive.text import fold
-from ingest.extract.assign import closed_up, strong_label
+from archive.text import closed_up, fold
+from ingest.extract.assign import strong_label
 from ingest.extract.runs import segment
 from ingest.extract.spec import SEPARATORS, FieldSpec, default_other_labels
 from ingest.extract.values import normalise

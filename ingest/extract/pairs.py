@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from archive.domain import PageRecord, WordRecord
+from archive.text import label_text
 from ingest.extract import places
-from ingest.extract.assign import label_text, strong_label
+from ingest.extract.assign import strong_label
 from ingest.extract.candidates import (
     Chars,
     Slot,

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from ingest.extract.assign import assign, label_text, strong_label
+from archive.text import label_text
+from ingest.extract.assign import assign, strong_label
 from ingest.extract.spec import SEPARATORS, FieldSpec, default_other_labels
 from ingest.extract.values import normalise
 

@@ -10,12 +10,12 @@ from importlib import resources
 from typing import Literal
 
 from archive.domain import FIELD_KEYS
-from archive.text import fold
+from archive.text import SEPARATOR_CHARS, fold
 
 Kind = Literal["text", "name", "gender", "date", "id", "unit", "place", "choice", "list"]
 KINDS = ("text", "name", "gender", "date", "id", "unit", "place", "choice", "list")
 # Between a label and its value, or between clauses, OCR reads any of these.
-SEPARATORS = "[，,：:;；、.．·]"
+SEPARATORS = f"[{SEPARATOR_CHARS}]"
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Form, Path
 from fastapi.requests import Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from archive.domain import Actor, PointedHow, Role
+from archive.domain import FIELD_KEYS, Actor, PointedHow, Role
 from archive.usecases import Conflict, Invalid, Refused
 from archive.usecases.correct import correct_field
 from archive.usecases.pointing import PointAt, pointables, read_region
@@ -27,7 +27,7 @@ from search_api.web.routes import Svc, denied, render, session_of
 router = APIRouter(include_in_schema=False)
 # A whole number as the page's script writes it: ASCII digits only (str.isdigit takes ² too,
 # which int() refuses).
-_NUMBER = re.compile(r"[0-9]{1,7}")
+_NUMBER = re.compile(r"[0-9]{1,12}")
 
 
 def _box(text: str) -> tuple[int, int, int, int]:
@@ -60,7 +60,7 @@ def review_page(request: Request, svc: Svc, after: str = "") -> HTMLResponse:
         return denied(request, svc, caller, cookie, "复核字段")
     skipped = None
     doc, _, key = after.partition(":")
-    if doc.isdigit() and key:
+    if _NUMBER.fullmatch(doc) and key:
         skipped = (int(doc), key)
     found = next_review(svc.archive, skipped)
     if found is None:
@@ -102,8 +102,8 @@ def _review_item(
 def review(
     request: Request,
     svc: Svc,
-    document_id: Annotated[int, Form()],
-    key: Annotated[str, Form()],
+    document_id: Annotated[int, Form(ge=1, le=2**62)],
+    key: Annotated[str, Form(max_length=32)],
     value: Annotated[str, Form()] = "",
     csrf: Annotated[str, Form()] = "",
     pointed_page: Annotated[str, Form()] = "",
@@ -116,12 +116,12 @@ def review(
     if caller.role not in REVIEWERS:
         return denied(request, svc, caller, cookie, "复核字段")
     require_csrf(svc, cookie, csrf)
+    if key not in FIELD_KEYS:  # nothing to show again: no such field
+        return render(request, svc, "error.html", caller, cookie, 422, message=f"没有字段 {key}")
     try:
         at = _point_at(pointed_page, pointed_bbox, pointed_how)
         correct_field(svc.archive, caller, document_id, key, value or None, at=at)
     except (Invalid, Conflict) as exc:
-        if exc.code == "invalid_parameters":  # no such field: nothing to show again
-            return render(request, svc, "error.html", caller, cookie, 422, message=exc.message)
         return _review_item(request, svc, caller, cookie, document_id, key, exc.message)
     except Refused as exc:
         status = refused_status(exc)

@@ -4,7 +4,7 @@ own line ("label：value"), in the cell to its left, or over it; nothing where n
 from __future__ import annotations
 
 from archive.domain import LineRecord, PageRecord, WordRecord
-from archive.page_words import label_beside, segments, words_in
+from archive.page_words import box_around, label_beside, segments, words_in
 
 
 def _line(text: str, x: int, y: int, width: int = 40, confidence: float = 0.95) -> LineRecord:
@@ -80,3 +80,23 @@ def test_the_words_in_a_box_are_the_stored_reading_with_its_least_sure_confidenc
 def test_what_may_be_pointed_at_is_each_line_cut_at_its_separators_and_blanks() -> None:
     page = _page(_line("姓名：张三 祖居地：安徽省长丰县", 100, 300), _line("备注", 100, 400))
     assert [s.text for s in segments(page)] == ["姓名", "张三", "祖居地", "安徽省长丰县", "备注"]
+
+
+def _upside_down(line: LineRecord, width: int = 1200, height: int = 1600) -> LineRecord:
+    """The line as it stands on a scan fed in upside down: the reading (``box``) upright, the
+    scan's boxes (``box_original``) turned half round."""
+
+    def turned(b: list[int]) -> list[int]:
+        return [width - b[2], height - b[3], width - b[0], height - b[1]]
+
+    words = [WordRecord(w.text, w.confidence, w.box, turned(w.box)) for w in line.words]
+    return LineRecord(line.text, line.confidence, line.box, turned(line.box), words)
+
+
+def test_on_a_scan_turned_upside_down_left_and_row_are_the_upright_pages() -> None:
+    line = _upside_down(_line("籍贯：安徽省 男女", 100, 300))
+    page = _page(line)
+    value = box_around(line.words[3:6])  # 安徽省, on the scan
+    found = label_beside(page, value)
+    assert found is not None and found.text == "籍贯"
+    assert [s.text for s in segments(page)] == ["籍贯", "安徽省", "男女"]

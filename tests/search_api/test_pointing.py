@@ -373,3 +373,38 @@ def test_a_malformed_pointing_from_the_page_is_refused_on_the_page(
         },
     )
     assert sent.status_code == 422 and "重新" in sent.text
+
+
+def test_a_pointed_value_must_be_borne_out_by_what_is_read_there(desk: Desk) -> None:
+    first = desk.ids[0]
+    item = _item(desk, first)
+    url = f"/api/v1/records/{first}/fields/native_place"
+    pointed = {"page": 1, "bbox": item["evidence"]["bbox"], "how": "item"}
+    for value in ("张三", None):  # another value than the one there, or none at all
+        refused = desk.call("PATCH", url, json={"value": value, "pointed": pointed})
+        assert refused.status_code == 422 and refused.json()["error"]["code"] == "value_not_there"
+    assert desk.call("GET", "/api/v1/admin/synonyms", who="admin").json() == []
+    # A date taken as printed (1985年3月) is the date, and what is read there bears it out.
+    enlisted = desk.call("GET", f"/api/v1/records/{first}").json()["fields"]["enlistment_date"]
+    taken = desk.call(
+        "PATCH",
+        f"/api/v1/records/{first}/fields/enlistment_date",
+        json={
+            "value": "1985年3月",
+            "pointed": {"page": 1, "bbox": enlisted["evidence"]["bbox"], "how": "word"},
+        },
+    )
+    assert taken.status_code == 200, taken.text
+    assert taken.json()["value"] == "1985-03"
+
+
+def test_odd_review_requests_are_answered_without_a_server_error(desk: Desk) -> None:
+    client = _signed_in(desk, "archivist")
+    page = client.get("/review")
+    csrf = _csrf(page.text)
+    for after in ("²:unit", "9" * 30 + ":unit", ":"):
+        assert client.get("/review", params={"after": after}).status_code == 200
+    form = {"key": "nosuch", "value": "x", "csrf": csrf, "pointed_how": "zz"}
+    assert client.post("/review", data={**form, "document_id": 1}).status_code == 422
+    huge = {**form, "key": "unit", "document_id": str(2**63)}
+    assert client.post("/review", data=huge).status_code == 422

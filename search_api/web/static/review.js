@@ -123,8 +123,12 @@
       startScreen = [event.clientX, event.clientY];
       box = null;
     });
+    const reset = () => { start = null; box = null; };
+    sheet.addEventListener("pointercancel", reset);
+    sheet.addEventListener("lostpointercapture", () => { if (!box) start = null; });
     sheet.addEventListener("pointermove", (event) => {
       if (!start) return;
+      if (!(event.buttons & 1)) { reset(); return; } // released outside the page
       const moved = Math.hypot(event.clientX - startScreen[0], event.clientY - startScreen[1]);
       if (moved < 6 && !box) return;
       if (!box) sheet.setPointerCapture(event.pointerId);
