@@ -29,10 +29,14 @@ def box_around(words: Sequence[WordRecord]) -> list[int]:
     ]
 
 
+def centre_in(box: Sequence[int], outer: Sequence[int]) -> bool:
+    """Whether the centre of ``box`` lies in ``outer``: what a pointed box holds."""
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return outer[0] <= cx <= outer[2] and outer[1] <= cy <= outer[3]
+
+
 def _centre_in(word: WordRecord, box: Sequence[int]) -> bool:
-    x0, y0, x1, y1 = word.box_original
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+    return centre_in(word.box_original, box)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,17 +6,12 @@ accepted ones."""
 from __future__ import annotations
 
 from archive.domain import Actor, Evidence, PageRecord, Pointed
-from archive.page_words import label_beside
+from archive.page_words import centre_in, label_beside
 from archive.store.synonyms import LabelTaken, Synonym, SynonymStore, UnknownSynonym
 from archive.text import label_text
 from archive.usecases.context import Archive
 from archive.usecases.errors import Conflict, NotFound
 from archive.usecases.views import Masker, SynonymOut, synonym_out
-
-
-def _inside(box: list[int], outer: list[int]) -> bool:
-    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-    return outer[0] <= cx <= outer[2] and outer[1] <= cy <= outer[3]
 
 
 def label_of(
@@ -31,7 +26,7 @@ def label_of(
         (
             i
             for i in archive.store.other_items(document_id)
-            if i.evidence.page == page.number and _inside(box, i.evidence.box)
+            if i.evidence.page == page.number and centre_in(box, i.evidence.box)
         ),
         None,
     )
