@@ -1,8 +1,11 @@
 """Generate synthetic veterans' archive scans with ground truth.
 
     python -m scripts.make_samples OUT --count 12 --seed 7 [--dpi 200] [--formats pdf,tiff]
+        [--kinds lowres,photo,... | all --per-kind 3]
 
 Writes OUT/scans/<seed>-<index>-<name>.<ext> and OUT/truth/<same stem>.json. Same seed, same files.
+With --kinds, also real-world page kinds (scripts/samplegen/capture.py): OUT/world/<kind>-<n>.png
+(.jpg for photos) and OUT/world/<kind>-<n>.json with the page's lines and what was done.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from scripts.samplegen import capture
 from scripts.samplegen.degrade import LEVELS
 from scripts.samplegen.generate import FORMATS, generate
 
@@ -23,14 +27,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--formats", default=",".join(FORMATS))
     parser.add_argument("--levels", default=",".join(LEVELS))
     parser.add_argument("--start", type=int, default=0, help="first index (to extend a set)")
+    parser.add_argument("--kinds", default="", help="real-world page kinds, or all")
+    parser.add_argument("--per-kind", type=int, default=3)
     args = parser.parse_args(argv)
     formats = tuple(args.formats.split(","))
     levels = tuple(args.levels.split(","))
     if unknown := (set(formats) - set(FORMATS)) | (set(levels) - set(LEVELS)):
         parser.error(f"unknown format or level: {', '.join(sorted(unknown))}")
+    try:
+        kinds = capture.kinds_of(args.kinds) if args.kinds else ()
+    except ValueError as exc:
+        parser.error(str(exc))
     files = generate(args.out, args.count, args.seed, args.dpi, formats, levels, args.start)
     pages = sum(f.pages for f in files)
     print(f"wrote {len(files)} files, {pages} pages, to {args.out / 'scans'}")
+    if kinds:
+        written = capture.write_set(args.out / "world", kinds, args.per_kind, args.seed)
+        print(f"wrote {len(written)} real-world pages to {args.out / 'world'}")
     return 0
 
 

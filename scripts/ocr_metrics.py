@@ -33,6 +33,12 @@ def cer_order_free(truth: str, read: str) -> float:
     return (max(sum(t.values()), sum(r.values())) - matched) / max(1, sum(t.values()))
 
 
+def recall(truth: str, read: str) -> float:
+    """Share of the true characters read, wherever they stand (what a search can still find)."""
+    t, r = Counter(normalise(truth)), Counter(normalise(read))
+    return sum((t & r).values()) / max(1, sum(t.values()))
+
+
 def char_correctness(truth: str, read: str) -> list[bool]:
     """For each character of ``read`` (normalised), whether the alignment keeps it unchanged."""
     t, r = normalise(truth), normalise(read)
