@@ -91,7 +91,13 @@ def main(
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="files or folders (recursive)")],
     workers: Annotated[int | None, typer.Option(min=1, max=64, help="OCR processes")] = None,
-    engine: Annotated[str | None, typer.Option(help="OCR engine")] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            help="OCR engine: rapidocr (PP-OCR, default models), rapidocr-v4, rapidocr-v5, "
+            "rapidocr-v6-small, rapidocr-v6-tiny, tesseract"
+        ),
+    ] = None,
 ) -> None:
     """Ingest scans: PDF, multi-page TIFF, JPEG, PNG. Exit status 1 if any file failed."""
     from ingest.pipeline import IngestOptions, IngestRun

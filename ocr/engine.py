@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from ocr.types import Orientation, Recognition
+from ocr.types import Box, Orientation, Recognition, Word
 
 
 class Engine(Protocol):
@@ -27,6 +28,20 @@ class Engine(Protocol):
 
     def check_available(self) -> str | None:
         """None when the engine can run here; else, in Chinese, what is missing."""
+        ...
+
+
+@runtime_checkable
+class Detects(Protocol):
+    """An engine that finds lines and reads them as two steps (PP-OCR). Callers that know
+    which lines they want read skip the finding (ocr.fallback, ocr.refine.confirm_digits)."""
+
+    def detect(self, image: np.ndarray) -> tuple[Box, ...]:
+        """The boxes of the lines of text on the image."""
+        ...
+
+    def read_boxes(self, image: np.ndarray, boxes: Sequence[Box]) -> list[list[Word]]:
+        """The words in each box, one list per box, read in one batch."""
         ...
 
 

@@ -8,7 +8,9 @@ import numpy as np
 
 from ocr.types import Box
 
-Affine = np.ndarray  # 3x3 float matrix acting on column vectors (x, y, 1)
+# 3x3 float matrix acting on column vectors (x, y, 1): affine, or a homography once a
+# photographed page has been flattened (ocr.perspective); points are divided by their w.
+Affine = np.ndarray
 
 
 def identity() -> Affine:
@@ -50,6 +52,10 @@ def rotation_about_centre(
     return translation(ncx, ncy) @ rot @ translation(-cx, -cy), (new_w, new_h)
 
 
+def is_affine(matrix: Affine) -> bool:
+    return bool(np.allclose(matrix[2], (0.0, 0.0, 1.0)))
+
+
 def map_box(matrix: Affine, box: Box, bounds: tuple[int, int] | None = None) -> Box:
     """The axis-aligned box around ``box``'s corners after ``matrix``, clipped to bounds (w, h)."""
     corners = np.array(
@@ -57,6 +63,7 @@ def map_box(matrix: Affine, box: Box, bounds: tuple[int, int] | None = None) -> 
         dtype=float,
     )
     mapped = matrix @ corners
+    mapped = mapped[:2] / mapped[2]
     x0, y0 = math.floor(mapped[0].min()), math.floor(mapped[1].min())
     x1, y1 = math.ceil(mapped[0].max()), math.ceil(mapped[1].max())
     if bounds is not None:

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from ocr.types import Box, Line, Recognition, Word
-from ocr.words import line_of, reading_order, rows_from_words
+from ocr.words import line_of, reading_order, text_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +98,10 @@ def arrange(engine: str, words: list[Word], cells: tuple[Cell, ...]) -> Recognit
         _, lines = grid_rows.setdefault(cell.row, (cell.box.y0, []))
         lines.append(line_of(in_cell[index], index))
     blocks = list(grid_rows.values())
-    for row in rows_from_words(free):
-        blocks.append((min(w.box.y0 for w in row), [line_of(row)]))
+    # Keys never go back up: a second column's rows follow the first's, not interleave.
+    key = 0
+    for row in text_rows(free):
+        key = max(key, min(w.box.y0 for w in row))
+        blocks.append((key, [line_of(row)]))
     blocks.sort(key=lambda block: block[0])
     return Recognition(engine, tuple(line for _, lines in blocks for line in lines))

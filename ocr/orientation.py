@@ -7,11 +7,13 @@ preprocessing has turned a page whose lines run down it by a quarter.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from ocr.engine import Engine
 from ocr.preprocess import Preprocessed, PreprocessOptions, rotate_quarter
-from ocr.types import StepRecord
+from ocr.types import Recognition, StepRecord
 
 
 def text_bands(binary: np.ndarray, dpi: int, count: int = 3) -> list[slice]:
@@ -36,10 +38,16 @@ def reading_score(engine: Engine, images: list[np.ndarray]) -> float:
 
     Only words shaped like upright writing count (no taller than twice their width): PP-OCR
     turns tall text boxes to read them, so a sideways page would read well in its strips."""
+    return score_of([engine.recognize(image) for image in images])
+
+
+def score_of(readings: list[Recognition]) -> float:
+    """Mean confidence per character of the words shaped like upright writing; a reading of
+    fewer than 8 characters scores as if the rest were read with none."""
     words = [
         w
-        for image in images
-        for line in engine.recognize(image).lines
+        for reading in readings
+        for line in reading.lines
         for w in line.words
         if w.box.height <= 2 * w.box.width
     ]
@@ -76,10 +84,13 @@ def decide_turn(
     engine: Engine,
     options: PreprocessOptions,
     axis: tuple[int, int] = (0, 2),
+    upright: Recognition | None = None,
 ) -> tuple[int, StepRecord]:
     """Clockwise quarter-turns (among ``candidates``) that make the page upright.
 
-    Evidence in order: a strong OSD answer; the engine reading a text band each way up (from
+    Evidence in order: a strong OSD answer; the whole page as it stands (``upright``, when
+    the caller has read it: the reading is needed anyway if it stands upright) read surely
+    enough, its lines running across it; the engine reading a text band each way up (from
     the page it reads best, ``binary`` or ``shaded``), when one way is clearly better, or
     clearly better along ``axis``, the way the lines lean to run; a moderate OSD answer; else
     no turn at all.
@@ -100,6 +111,12 @@ def decide_turn(
     osd_usable = osd_turn in (0, 2) and osd_turn in candidates
     if osd_usable and osd_conf >= options.strong_osd_confidence:
         return decided(osd_turn, "osd")
+    if upright is not None and set(candidates) == {0, 2}:
+        # Upside down, PP-OCR reads Chinese as junk with a confidence near 0.5; tesseract reads
+        # little at all. A page read as surely as this stands upright.
+        params["read_page"] = round(score := score_of([upright]), 3)
+        if score >= options.sure_upright:
+            return decided(0, "page read upright")
     scores = _reading_scores(binary, shaded, candidates, engine, options.dpi)
     params.update({f"read_{k * 90}": round(v, 3) for k, v in scores.items()})
     ranked = sorted(scores, key=lambda k: scores[k], reverse=True)
@@ -121,9 +138,17 @@ def decide_turn(
     return decided(0, "none")
 
 
-def orient(pre: Preprocessed, engine: Engine, options: PreprocessOptions) -> Preprocessed:
-    """The page turned upright, with the evidence that decided it in its steps."""
+def orient(
+    pre: Preprocessed,
+    engine: Engine,
+    options: PreprocessOptions,
+    upright: Recognition | None = None,
+) -> Preprocessed:
+    """The page turned upright, with the evidence that decided it in its steps; ``upright`` is
+    the engine's reading of the page as it stands, when the caller has one."""
+    # At the resolution the page is processed at, which is more than the scan's when enlarged.
+    at = replace(options, dpi=pre.dpi)
     turn, record = decide_turn(
-        pre.image, pre.shaded, pre.turn_candidates, engine, options, pre.turn_axis
+        pre.image, pre.shaded, pre.turn_candidates, engine, at, pre.turn_axis, upright
     )
     return pre.turned(turn, record)

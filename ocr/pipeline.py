@@ -1,5 +1,6 @@
 """Read one page, in one straight sequence: preprocess, orientation, cells, recognition, the
-second readings, the reading order, and every box given on the original scan too."""
+plain page's reading where preprocessing lost text (ocr.fallback), the second readings, the
+reading order, and every box given on the original scan too."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ocr.engine import Engine
+from ocr.fallback import keep_better, plain_lines, plain_page
 from ocr.geometry import map_box
 from ocr.layout import arrange, find_cells
 from ocr.orientation import orient
 from ocr.preprocess import Preprocessed, PreprocessOptions, preprocess
 from ocr.refine import PageState, confirm_digits, read_missed_lines, second_look
+from ocr.seals import not_seal_ink, outside, read_seals, seal_boxes
 from ocr.types import Box, Recognition, StepRecord
 
 
@@ -54,6 +57,7 @@ class PageReading:
     cells: tuple[ReadCell, ...]
     lines: tuple[ReadLine, ...]
     mean_confidence: float
+    seal_texts: tuple[str, ...] = ()  # each seal's text (印章), never part of ``lines``
 
     @property
     def text(self) -> str:
@@ -77,31 +81,49 @@ def _in_both_frames(recognition: Recognition, pre: Preprocessed) -> tuple[ReadLi
     )
 
 
+def _readable(pre: Preprocessed, engine: Engine) -> np.ndarray:
+    return pre.image if engine.reads_binary else pre.shaded
+
+
 def read_page(
     image: np.ndarray, engine: Engine, options: PreprocessOptions | None = None
 ) -> PageReading:
     options = options or PreprocessOptions()
-    pre = orient(preprocess(image, options), engine, options)
-    cells = find_cells(pre.rules, options.dpi)
-    page = pre.image if engine.reads_binary else pre.shaded
-    first = engine.recognize(page)
+    straight = preprocess(image, options)
+    # Read as it stands first: most pages do stand upright, and then this is their reading.
+    as_it_stands = engine.recognize(_readable(straight, engine))
+    pre = orient(straight, engine, options, upright=as_it_stands)
+    page = _readable(pre, engine)
+    first = as_it_stands if pre.turns == straight.turns else engine.recognize(page)
+    cells = find_cells(pre.rules, pre.dpi)
     state = PageState(
-        page, pre.image, cells, options.dpi, tuple(w for line in first.lines for w in line.words)
+        page, pre.image, cells, pre.dpi, tuple(w for line in first.lines for w in line.words)
     )
     state = second_look(state, engine)
     state = confirm_digits(state, engine)
     state = read_missed_lines(state, engine)
+    # Then the plain page: what preprocessing lost or misread is taken back from it line by
+    # line, except a seal's text, which is read on its own and kept apart.
+    plain = plain_page(image, pre)
+    seals = seal_boxes(plain, pre.dpi)
+    read = list(state.words)
+    kept = keep_better(
+        read, plain_lines(engine, plain, read, ignore=lambda found: outside(found, seals))
+    )
+    seal_texts = tuple(read_seals(plain, seals, engine))
+    seal_step = StepRecord("seals", {"count": len(seals), "text": " | ".join(seal_texts)})
+    words = not_seal_ink(kept.words, seals, plain)
     # A page without cells that no pass changed keeps the engine's own lines (tesseract's
     # blocks and paragraphs); every other page is read in the order of its grid.
-    recognition = (
-        first if not cells and not state.changed else arrange(engine.name, list(state.words), cells)
-    )
+    unchanged = not cells and not state.changed and words == read
+    recognition = first if unchanged else arrange(engine.name, words, cells)
     return PageReading(
         engine=engine.name,
         image=pre.image,
         rotation=pre.rotation,
         skew_deg=pre.skew_deg,
-        steps=pre.steps,
+        steps=(*pre.steps, kept.step, seal_step),
+        seal_texts=seal_texts,
         cells=tuple(
             ReadCell(c.row, c.col, c.box, map_box(pre.to_original, c.box, pre.original_size))
             for c in cells

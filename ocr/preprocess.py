@@ -14,6 +14,7 @@ import numpy as np
 
 from ocr import geometry
 from ocr.geometry import Affine
+from ocr.perspective import corner_angles, page_outline, rectify
 from ocr.types import StepRecord
 
 
@@ -27,6 +28,9 @@ class PreprocessOptions:
     min_osd_confidence: float = 2.0
     # How much better (mean character confidence) one way up must read to be believed.
     min_reading_margin: float = 0.1
+    # A page whose lines run across it, read as it stands with at least this mean character
+    # confidence, is taken to stand upright without reading it upside down too.
+    sure_upright: float = 0.85
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +44,7 @@ class Preprocessed:
     turns: int  # clockwise quarter-turns applied to the scan so far
     skew_deg: float  # skew measured after the quarter-turn (CCW degrees); turned back by as much
     steps: tuple[StepRecord, ...]
+    dpi: int  # the resolution the page is processed at: the scan's, or more when enlarged
     # The further clockwise quarter-turns that may make the page upright, given which way its
     # lines run, and the pair among them its lines lean towards (ocr.orientation decides).
     turn_candidates: tuple[int, ...] = (0, 1, 2, 3)
@@ -68,13 +73,94 @@ class Preprocessed:
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:
-    """Single channel; for colour scans the red channel, which fades red seals and yellowed paper
-    while black and blue ink stay dark."""
+    """Single channel; for colour scans the brighter of red and green at each pixel. Black and
+    blue ink are dark in both; red seals, yellowed or coloured paper and every highlighter ink
+    (yellow, green, pink, orange, blue) are bright in one of them, so they fade, where the red
+    channel alone kept a green or blue highlighter as a dark band that took its text with it."""
     if image.ndim == 2:
         return image.astype(np.uint8, copy=False)
-    if image.shape[2] == 4:
-        image = image[:, :, :3]
-    return np.ascontiguousarray(image[:, :, 0])  # arrays are RGB throughout this package
+    # Arrays are RGB throughout this package.
+    return np.ascontiguousarray(np.maximum(image[:, :, 0], image[:, :, 1]))
+
+
+# The ink height of a line of text set at 12 pt, the size of most form labels and values
+# (a CJK glyph's ink fills about 0.9 of its em): the inch the estimated resolution is taken by.
+TEXT_HEIGHT_IN = 12 / 72 * 0.9
+# Text lower than this many pixels is too coarse for the clean-up (its strokes are specks)
+# and for the recogniser; such pages are enlarged to about UPSCALED_TEXT_PX first.
+MIN_TEXT_PX = 16
+UPSCALED_TEXT_PX = 32
+
+
+def text_height(gray: np.ndarray, max_side: int = 1400, strips: int = 24) -> float | None:
+    """Median ink height, in pixels of ``gray`` (a straightened page), of its lines of text;
+    None when the page holds too little text to tell.
+
+    The page is cut into narrow upright strips; in each, the rows holding ink form runs, one
+    per line of text crossing the strip (white line spacing parts them). Table rules are
+    taken out first, specks do not run on into the next strip, and narrow strips keep a
+    leftover skew from making the runs taller than the text."""
+    h, w = gray.shape
+    scale = min(1.0, max_side / max(h, w))
+    _, text_ink = _ink_masks(gray, max_side)  # table rules taken out: runs of their own
+    # Specks and noise make short runs of their own: only pieces of some size count.
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(text_ink, connectivity=8)
+    ink = ((stats[:, cv2.CC_STAT_AREA] >= 12)[labels] & (labels > 0)).astype(np.uint8)
+    # A faded glyph's strokes leave blank rows inside it: bridged, its line is one run again.
+    ink = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((5, 1), np.uint8))
+    width = max(8, ink.shape[1] // strips)
+    inked = [
+        np.concatenate([[0], ink[:, x : x + width].any(axis=1).astype(np.int8), [0]])
+        for x in range(0, ink.shape[1] - width + 1, width)
+    ]
+    sums = [np.cumsum(rows) for rows in inked]
+    runs: list[int] = []
+    for k, rows in enumerate(inked):
+        edges = np.flatnonzero(np.diff(rows))
+        for a, b in zip(edges[::2], edges[1::2], strict=True):
+            # A line of text runs on into the next strip; a speck does not.
+            beside = [sums[j][b] - sums[j][a] for j in (k - 1, k + 1) if 0 <= j < len(sums)]
+            if max(beside, default=0) * 2 >= b - a:
+                runs.append(int(b - a))
+    lines = np.sort([r for r in runs if 4 <= r <= ink.shape[0] // 10])
+    if len(lines) < 10:
+        return None
+    # The median of the inked rows, not of the runs: a dotted rule or a speck a strip's edge
+    # cut in two makes many short runs, a line of text fewer and taller ones.
+    weight = np.cumsum(lines)
+    return float(lines[np.searchsorted(weight, weight[-1] / 2)] / scale)
+
+
+def _resolution(
+    gray: np.ndarray, dpi: int, steps: list[StepRecord]
+) -> tuple[np.ndarray, Affine, int]:
+    """The page's resolution judged by its text, recorded; a page whose text is too small to
+    clean and read is enlarged (cubic), and the resolution it is then processed at returned."""
+    height = text_height(gray)
+    estimated = round(height / TEXT_HEIGHT_IN) if height else 0
+    factor = 1.0
+    # Small text on a page whose size says it is scanned fine (estimate under half the
+    # assumed resolution: 5 pt type) is more likely dirt the estimate took for text.
+    if height is not None and height < MIN_TEXT_PX and estimated >= dpi / 2:
+        factor = min(3.0, UPSCALED_TEXT_PX / height)
+    steps.append(
+        StepRecord(
+            "resolution",
+            {
+                "assumed_dpi": dpi,
+                "text_height_px": round(height, 1) if height else 0.0,
+                "estimated_dpi": estimated,
+                "upscale": round(factor, 3),
+            },
+        )
+    )
+    if factor == 1.0:
+        return gray, geometry.identity(), dpi
+    h, w = gray.shape
+    size = (round(w * factor), round(h * factor))
+    big = cv2.resize(gray, size, interpolation=cv2.INTER_CUBIC)
+    scale = np.diag([size[0] / w, size[1] / h, 1.0])
+    return big, scale, round(dpi * factor)
 
 
 def dark_border_box(gray: np.ndarray, dark: int = 80, share: float = 0.9) -> tuple[int, ...]:
@@ -255,10 +341,12 @@ def remove_rules(
 def remove_specks_and_blobs(binary: np.ndarray, dpi: int) -> tuple[np.ndarray, int, int]:
     """Erase what no glyph looks like, in one connected-components pass: (image, specks, blobs).
 
-    Specks: tiny components with no other ink within about 1.5 mm (a dot of a glyph always
-    has strokes close by; a median filter would also wipe out the one-pixel horizontal
-    strokes of light Song faces at 150-200 dpi). Blobs: solid dark shapes (binder holes) and
-    dark masses on the edge (what is left of a scanner border after deskew).
+    Specks: tiny components with no other ink within about 3 mm (a dot of a glyph always
+    has strokes close by, and a full-width comma or full stop sits within half a glyph of the
+    character before it: within 1.5 mm, the commas of 11 pt text went; a median filter would
+    also wipe out the one-pixel horizontal strokes of light Song faces at 150-200 dpi).
+    Blobs: solid dark shapes (binder holes) and dark masses on the edge (what is left of a
+    scanner border after deskew).
     """
     ink = (binary == 0).astype(np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
@@ -278,7 +366,7 @@ def remove_specks_and_blobs(binary: np.ndarray, dpi: int) -> tuple[np.ndarray, i
     blobs[0] = small[0] = False  # label 0 is the paper
     # Ink in a window around each small component, from an integral image: any more than
     # the component itself means it has neighbours.
-    reach = max(3, dpi // 16)
+    reach = max(3, dpi // 8)
     total = cv2.integral(ink)
     x0, y0 = np.clip(x - reach, 0, w), np.clip(y - reach, 0, h)
     x1, y1 = np.clip(x + bw + reach, 0, w), np.clip(y + bh + reach, 0, h)
@@ -292,15 +380,39 @@ def remove_specks_and_blobs(binary: np.ndarray, dpi: int) -> tuple[np.ndarray, i
     return out, int(specks.sum()), int(blobs.sum())
 
 
-def _crop_border(gray: np.ndarray, steps: list[StepRecord]) -> tuple[np.ndarray, Affine]:
+def _flatten_photo(gray: np.ndarray, steps: list[StepRecord]) -> tuple[np.ndarray, Affine]:
+    """A photographed page (its outline's corners off square by more than ``2°``) warped
+    flat; anything else, a scan, left as it is."""
+    quad = page_outline(gray)
+    if quad is None:
+        return gray, geometry.identity()
+    off_square = max(abs(a - 90) for a in corner_angles(quad))
+    flat = off_square > 2.0
+    steps.append(
+        StepRecord(
+            "perspective",
+            {
+                "corners": " ".join(f"{x:.0f},{y:.0f}" for x, y in quad),
+                "off_square_deg": round(off_square, 2),
+                "flattened": flat,
+            },
+        )
+    )
+    if not flat:
+        return gray, geometry.identity()
+    return rectify(gray, quad)
+
+
+def _crop_border(
+    gray: np.ndarray, forward: Affine, steps: list[StepRecord]
+) -> tuple[np.ndarray, Affine]:
     """The scanner's dark edges cut off, and the bed around a skewed page painted as paper;
     with the original-to-current transform."""
     h, w = gray.shape
-    forward: Affine = geometry.identity()
     x0, y0, x1, y1 = dark_border_box(gray)
     if (x0, y0, x1, y1) != (0, 0, w, h):
         gray = gray[y0:y1, x0:x1]
-        forward = geometry.translation(-x0, -y0)
+        forward = geometry.translation(-x0, -y0) @ forward
     steps.append(StepRecord("border_crop", {"x0": x0, "y0": y0, "x1": x1, "y1": y1}))
     # Painted before deskew: turned with the page, the bed's corners would no longer touch the
     # image edge, and would stay dark enough to drag Otsu's threshold below faint text.
@@ -392,11 +504,16 @@ def preprocess(image: np.ndarray, options: PreprocessOptions | None = None) -> P
     options = options or PreprocessOptions()
     original_h, original_w = image.shape[:2]
     gray = to_gray(image)
-    steps = [StepRecord("gray", {"channel": "red" if image.ndim == 3 else "gray"})]
-    gray, forward = _crop_border(gray, steps)
+    steps = [StepRecord("gray", {"channel": "max(red, green)" if image.ndim == 3 else "gray"})]
+    gray, forward = _flatten_photo(gray, steps)
+    gray, forward = _crop_border(gray, forward, steps)
+    if not geometry.is_affine(forward):  # flattened by its outline: straight within a little
+        options = replace(options, max_skew_deg=min(options.max_skew_deg, 3.0))
     lean = _lean(gray, options, steps)
     gray, forward = _straighten(gray, forward, lean, steps)
-    binary, shaded, rules = _clean(gray, options.dpi, steps)
+    gray, scale, dpi = _resolution(gray, options.dpi, steps)
+    forward = scale @ forward
+    binary, shaded, rules = _clean(gray, dpi, steps)
     settled = lean.sideways or lean.upright_or_flipped
     return Preprocessed(
         image=binary,
@@ -408,6 +525,7 @@ def preprocess(image: np.ndarray, options: PreprocessOptions | None = None) -> P
         turns=1 if lean.sideways else 0,
         skew_deg=lean.skew,
         steps=tuple(steps),
+        dpi=dpi,
         turn_candidates=(0, 2) if settled else (0, 1, 2, 3),
         turn_axis=(0, 2) if lean.sideways or lean.along_rows <= lean.along_columns else (1, 3),
     )

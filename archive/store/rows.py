@@ -70,9 +70,15 @@ class StoredPage:
     skew_deg: float
     engine: str
     mean_confidence: float
+    # From the page's recorded steps (ocr.preprocess, ocr.seals): None and () on pages read
+    # before those steps existed.
+    estimated_dpi: int | None = None
+    seal_texts: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, row: Any) -> StoredPage:
+        steps = {str(s.get("step")): s for s in row.steps if isinstance(s, dict)}
+        seals = str(steps.get("seals", {}).get("text", ""))
         return cls(
             number=int(row.number),
             width=int(row.width),
@@ -83,6 +89,8 @@ class StoredPage:
             skew_deg=float(row.skew_deg),
             engine=row.engine,
             mean_confidence=float(row.mean_confidence),
+            estimated_dpi=int(steps.get("resolution", {}).get("estimated_dpi", 0)) or None,
+            seal_texts=tuple(t for t in seals.split(" | ") if t),
         )
 
 

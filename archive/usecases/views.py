@@ -99,6 +99,12 @@ class PageOut(BaseModel):
     mean_confidence: float = Field(description="整页平均识别置信度")
     image_url: str = Field(description="原始页图像地址")
     processed_image_url: str = Field(description="处理后（转正、纠斜、二值化）页图像地址")
+    estimated_dpi: int | None = Field(
+        None, description="按文字高度估计的实际分辨率（dpi，以 12 磅字为准）；早期入库的页面没有"
+    )
+    seal_texts: list[str] = Field(
+        default_factory=list, description="页上每枚印章的文字（印章文字不进入正文和字段）"
+    )
 
 
 class OtherItemOut(BaseModel):
@@ -336,6 +342,8 @@ def record_out(
                 mean_confidence=p.mean_confidence,
                 image_url=f"{base}/{p.number}/image",
                 processed_image_url=f"{base}/{p.number}/image?kind=processed",
+                estimated_dpi=p.estimated_dpi,
+                seal_texts=[m.text(t) for t in p.seal_texts],
             )
             for p in pages
         ],

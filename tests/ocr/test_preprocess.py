@@ -67,7 +67,15 @@ def test_upright_page_is_left_alone_and_steps_are_recorded() -> None:
     assert result.rotation == 0
     assert abs(result.skew_deg) < 0.1
     names = [s.name for s in result.steps]
-    assert names == ["gray", "border_crop", "line_direction", "deskew", "binarize", "clean"]
+    assert names == [
+        "gray",
+        "border_crop",
+        "line_direction",
+        "deskew",
+        "resolution",
+        "binarize",
+        "clean",
+    ]
     assert set(np.unique(result.image)) <= {0, 255}
 
 
