@@ -49,16 +49,11 @@ def _chars(words: list[Word], sure: float) -> Counter[str]:
     return Counter(ch for w in words if w.confidence >= sure for ch in w.text if ch.isalnum())
 
 
-def _centre_in(word: Word, box: Box, slack: int) -> bool:
-    cx, cy = (word.box.x0 + word.box.x1) / 2, (word.box.y0 + word.box.y1) / 2
-    return box.x0 - slack <= cx < box.x1 + slack and box.y0 - slack <= cy < box.y1 + slack
-
-
 def _inside(words: list[Word], box: Box) -> list[Word]:
     """The words of a line: those whose centre lies in its box, give or take a quarter of
     its height (the two readings' boxes differ by a few pixels)."""
     slack = max(2, box.height // 4)
-    return [w for w in words if _centre_in(w, box, slack)]
+    return [w for w in words if box.holds_centre_of(w.box, slack)]
 
 
 def _left(word: Word) -> int:

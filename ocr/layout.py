@@ -63,12 +63,7 @@ def find_cells(rules: np.ndarray, dpi: int) -> tuple[Cell, ...]:
 
 def cell_of(word: Word, cells: tuple[Cell, ...]) -> int | None:
     """The index of the cell the word's centre falls in, if any."""
-    cx, cy = (word.box.x0 + word.box.x1) / 2, (word.box.y0 + word.box.y1) / 2
-    for i, cell in enumerate(cells):
-        b = cell.box
-        if b.x0 <= cx < b.x1 and b.y0 <= cy < b.y1:
-            return i
-    return None
+    return next((i for i, cell in enumerate(cells) if cell.box.holds_centre_of(word.box)), None)
 
 
 def split_by_cell(

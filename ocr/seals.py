@@ -51,8 +51,7 @@ def _inside(box: Box, other: Box) -> bool:
 
 
 def _centre_in_any(word: Word, boxes: list[Box]) -> bool:
-    cx, cy = (word.box.x0 + word.box.x1) / 2, (word.box.y0 + word.box.y1) / 2
-    return any(b.x0 <= cx < b.x1 and b.y0 <= cy < b.y1 for b in boxes)
+    return any(b.holds_centre_of(word.box) for b in boxes)
 
 
 def outside(words: list[Word], seals: list[Box]) -> list[Word]:

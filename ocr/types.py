@@ -32,6 +32,11 @@ class Box:
             max(self.y1, other.y1),
         )
 
+    def holds_centre_of(self, other: Box, slack: float = 0) -> bool:
+        """Whether ``other``'s centre lies in this box, widened by ``slack`` on every side."""
+        cx, cy = (other.x0 + other.x1) / 2, (other.y0 + other.y1) / 2
+        return self.x0 - slack <= cx < self.x1 + slack and self.y0 - slack <= cy < self.y1 + slack
+
     def as_list(self) -> list[int]:
         return [self.x0, self.y0, self.x1, self.y1]
 
