@@ -9,7 +9,7 @@ from ocr.engine import Engine
 # PP-OCR's model generations (ocr.rapid.MODEL_SETS), and the one plain "rapidocr" stands for:
 # chosen by scripts/bench_ocr.py's numbers (README, "识别模型").
 PPOCR_MODELS = ("v4", "v5", "v6-small", "v6-tiny")
-DEFAULT_PPOCR = "v4"
+DEFAULT_PPOCR = "v6-small"
 ENGINES = ("rapidocr", *(f"rapidocr-{m}" for m in PPOCR_MODELS), "tesseract")
 
 

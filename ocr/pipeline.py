@@ -1,6 +1,7 @@
 """Read one page, in one straight sequence: preprocess, orientation, cells, recognition, the
-plain page's reading where preprocessing lost text (ocr.fallback), the second readings, the
-reading order, and every box given on the original scan too."""
+plain page's reading where preprocessing lost text (ocr.fallback), the second readings,
+traditional forms folded to simplified (ocr.script), the reading order, and every box given on
+the original scan too."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from ocr.layout import arrange, find_cells
 from ocr.orientation import orient
 from ocr.preprocess import Preprocessed, PreprocessOptions, preprocess
 from ocr.refine import PageState, confirm_digits, read_missed_lines, second_look
+from ocr.script import fold_traditional, fold_words
 from ocr.seals import not_seal_ink, outside, read_seals, seal_boxes
 from ocr.types import Box, Recognition, StepRecord
 
@@ -110,9 +112,9 @@ def read_page(
     kept = keep_better(
         read, plain_lines(engine, plain, read, ignore=lambda found: outside(found, seals))
     )
-    seal_texts = tuple(read_seals(plain, seals, engine))
+    seal_texts = tuple(fold_traditional(text) for text in read_seals(plain, seals, engine))
     seal_step = StepRecord("seals", {"count": len(seals), "text": " | ".join(seal_texts)})
-    words = not_seal_ink(kept.words, seals, plain)
+    words, folded = fold_words(not_seal_ink(kept.words, seals, plain))
     # A page without cells that no pass changed keeps the engine's own lines (tesseract's
     # blocks and paragraphs); every other page is read in the order of its grid.
     unchanged = not cells and not state.changed and words == read
@@ -122,7 +124,7 @@ def read_page(
         image=pre.image,
         rotation=pre.rotation,
         skew_deg=pre.skew_deg,
-        steps=(*pre.steps, kept.step, seal_step),
+        steps=(*pre.steps, kept.step, seal_step, folded),
         seal_texts=seal_texts,
         cells=tuple(
             ReadCell(c.row, c.col, c.box, map_box(pre.to_original, c.box, pre.original_size))
