@@ -1,7 +1,7 @@
 """Read one page, in one straight sequence: preprocess, orientation, cells, recognition, the
-plain page's reading where preprocessing lost text (ocr.fallback), the second readings,
-traditional forms folded to simplified (ocr.script), the reading order, and every box given on
-the original scan too."""
+plain page's reading where preprocessing lost text (ocr.fallback), the second readings, no
+text invented in pictures (ocr.pictures), traditional forms folded to simplified (ocr.script),
+the reading order, and every box given on the original scan too."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ocr.fallback import keep_better, plain_lines, plain_page
 from ocr.geometry import map_box
 from ocr.layout import arrange, find_cells
 from ocr.orientation import orient
+from ocr.pictures import not_pictures
 from ocr.preprocess import Preprocessed, PreprocessOptions, preprocess
 from ocr.refine import PageState, confirm_digits, read_missed_lines, second_look
 from ocr.script import fold_traditional, fold_words
@@ -105,7 +106,8 @@ def read_page(
     state = confirm_digits(state, engine)
     state = read_missed_lines(state, engine)
     # Then the plain page: what preprocessing lost or misread is taken back from it line by
-    # line, except a seal's text, which is read on its own and kept apart.
+    # line, except a seal's text, which is read on its own and kept apart, and what it read
+    # into a photo or a drawing.
     plain = plain_page(image, pre)
     seals = seal_boxes(plain, pre.dpi)
     read = list(state.words)
@@ -114,7 +116,11 @@ def read_page(
     )
     seal_texts = tuple(fold_traditional(text) for text in read_seals(plain, seals, engine))
     seal_step = StepRecord("seals", {"count": len(seals), "text": " | ".join(seal_texts)})
-    words, folded = fold_words(not_seal_ink(kept.words, seals, plain))
+    frames = tuple(cell.box for cell in cells)
+    in_text, pictures = not_pictures(
+        not_seal_ink(kept.words, seals, plain), pre.image, pre.shaded, pre.dpi, frames
+    )
+    words, folded = fold_words(in_text)
     # A page without cells that no pass changed keeps the engine's own lines (tesseract's
     # blocks and paragraphs); every other page is read in the order of its grid.
     unchanged = not cells and not state.changed and words == read
@@ -124,7 +130,7 @@ def read_page(
         image=pre.image,
         rotation=pre.rotation,
         skew_deg=pre.skew_deg,
-        steps=(*pre.steps, kept.step, seal_step, folded),
+        steps=(*pre.steps, kept.step, seal_step, pictures, folded),
         seal_texts=seal_texts,
         cells=tuple(
             ReadCell(c.row, c.col, c.box, map_box(pre.to_original, c.box, pre.original_size))

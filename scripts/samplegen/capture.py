@@ -43,6 +43,7 @@ KINDS = (
     "fax",
     "columns",
     "rarenames",
+    "pictures",
 )
 # Name characters outside the 6,600 of the older recognisers' dictionaries, as reported in
 # real names: 焱晟訾赟 (a primary school's roll, 29100.cn/post/29518.html), 頔 (the singer 马頔;
@@ -131,8 +132,73 @@ def _notes_page(rng: random.Random, dpi: int, ruled: bool) -> RenderedPage:
     return page
 
 
-def _columns_page(rng: random.Random, dpi: int) -> RenderedPage:
-    """A printed page in two columns under a title across both (a gazetteer, a newsletter)."""
+def _portrait(rng: random.Random, np_rng: np.random.Generator, w: int, h: int) -> np.ndarray:
+    """A 2-inch ID photo as files hold them: a plain blue, red or white ground, a face, hair,
+    shoulders in uniform with red collar tabs; soft, grainy, in colour."""
+    ground = rng.choice(((67, 142, 219), (200, 40, 45), (240, 240, 238)))
+    img = np.zeros((h, w, 3), np.uint8)
+    img[:] = ground
+    img = (img * np.linspace(1.0, 0.8, h)[:, None, None]).astype(np.uint8)
+    cx = w // 2 + rng.randint(-w // 20, w // 20)
+
+    def ellipse(c: tuple[float, float], axes: tuple[float, float], colour: tuple[int, ...]) -> None:
+        cv2.ellipse(
+            img, (round(c[0]), round(c[1])), (round(axes[0]), round(axes[1])), 0, 0, 360, colour, -1
+        )
+
+    ellipse((cx, h * 1.02), (w * 0.62, h * 0.36), (58, 78, 48))  # shoulders, in uniform
+    for side in (-1, 1):  # collar tabs
+        x = cx + side * round(w * 0.14)
+        cv2.rectangle(
+            img, (x - w // 16, round(h * 0.74)), (x + w // 16, round(h * 0.8)), (190, 30, 30), -1
+        )
+    ellipse((cx, h * 0.62), (w * 0.12, h * 0.12), (214, 170, 140))  # neck
+    ellipse((cx, h * 0.32), (w * 0.27, h * 0.2), (28, 24, 22))  # hair
+    ellipse((cx, h * 0.42), (w * 0.23, h * 0.22), (226, 186, 158))  # face
+    for side in (-1, 1):
+        ellipse((cx + side * w * 0.09, h * 0.4), (w * 0.035, h * 0.015), (40, 30, 30))  # eyes
+        ellipse((cx + side * w * 0.09, h * 0.36), (w * 0.05, h * 0.008), (50, 40, 35))  # brows
+    ellipse((cx, h * 0.53), (w * 0.06, h * 0.01), (150, 80, 80))  # mouth
+    soft = cv2.GaussianBlur(img, (0, 0), max(1.0, w / 200)).astype(np.float64)
+    return np.clip(soft + np_rng.normal(0, 6, img.shape), 0, 255).astype(np.uint8)
+
+
+def _drawing(rng: random.Random, w: int, h: int) -> np.ndarray:
+    """A pen sketch as a report holds one (a site plan): roads, buildings hatched, a river,
+    trees, no writing."""
+    img = np.full((h, w, 3), 255, np.uint8)
+    ink = (35, 35, 40)
+    t = max(1, w // 250)
+    cv2.rectangle(img, (0, 0), (w - 1, h - 1), ink, t)
+    for _ in range(2):  # roads: a pair of parallel polylines
+        pts = np.array(
+            [(x, rng.randint(h // 5, 4 * h // 5)) for x in np.linspace(0, w, 5).astype(int)],
+            np.int32,
+        )
+        cv2.polylines(img, [pts], False, ink, t)
+        cv2.polylines(img, [pts + np.array([0, h // 25], np.int32)], False, ink, t)
+    for _ in range(rng.randint(3, 5)):  # buildings, hatched
+        x, y = rng.randint(0, 4 * w // 5), rng.randint(0, 4 * h // 5)
+        bw, bh = rng.randint(w // 10, w // 5), rng.randint(h // 10, h // 5)
+        cv2.rectangle(img, (x, y), (x + bw, y + bh), ink, t)
+        for k in range(x, x + bw, max(4, bw // 6)):
+            cv2.line(img, (k, y), (min(x + bw, k + bh // 2), y + bh // 2), ink, 1)
+    river = np.array(
+        [(x, round(h * 0.9 + h * 0.05 * np.sin(x / w * 9))) for x in range(0, w, 8)], np.int32
+    )
+    cv2.polylines(img, [river], False, ink, t)
+    for _ in range(rng.randint(4, 8)):  # trees
+        x, y = rng.randint(w // 10, 9 * w // 10), rng.randint(h // 10, 9 * h // 10)
+        cv2.circle(img, (x, y), rng.randint(w // 50, w // 30), ink, t)
+    return img
+
+
+def _columns_page(
+    rng: random.Random, dpi: int, np_rng: np.random.Generator | None = None
+) -> tuple[RenderedPage, list[tuple[int, int, int, int]]]:
+    """A printed page in two columns under a title across both (a gazetteer, a newsletter);
+    with ``np_rng``, an ID photo with its caption in one column and a pen sketch in the other,
+    the text flowing round them. Returns the page and the pictures' boxes."""
     canvas = Canvas(dpi, rng)
     face = rng.choice(("song", "hei"))
     page = RenderedPage(canvas.image, "columns", dpi, {"form": face, "value": face, "hand": False})
@@ -150,10 +216,20 @@ def _columns_page(rng: random.Random, dpi: int) -> RenderedPage:
     line_h = round(canvas.px(pt) * 1.7)
     text = "".join(rng.choice(SENTENCES) for _ in range(30))
     pos = 0
+    pictures: list[tuple[int, int, int, int]] = []
+    # Each column's picture goes in at the first row past these, early enough in the right
+    # column that the text has not run out before.
+    starts = [round(canvas.height * rng.uniform(*span)) for span in ((0.3, 0.5), (0.12, 0.25))]
     for col in range(2):
         x0 = left + col * (col_w + gutter)
         y = canvas.px(130)
+        placed = np_rng is None
         while y < canvas.height - canvas.px(80) and pos < len(text):
+            if not placed and np_rng is not None and y >= starts[col]:
+                picture, y = _place_picture(canvas, page, rng, np_rng, col, x0, y, col_w, face, pt)
+                pictures.append(picture)
+                placed = True
+                continue
             n = 1
             while pos + n < len(text) and f.getlength(text[pos : pos + n + 1]) <= col_w:
                 n += 1
@@ -163,7 +239,41 @@ def _columns_page(rng: random.Random, dpi: int) -> RenderedPage:
             page.items.append(TextItem(s, box, "body"))
             page.lines.append([len(page.items) - 1])
             y += line_h
-    return page
+    return page, pictures
+
+
+def _place_picture(
+    canvas: Canvas,
+    page: RenderedPage,
+    rng: random.Random,
+    np_rng: np.random.Generator,
+    col: int,
+    x0: int,
+    y: int,
+    col_w: int,
+    face: str,
+    pt: float,
+) -> tuple[tuple[int, int, int, int], int]:
+    """The column's picture at row ``y``: the ID photo and its caption (text to read) in the
+    right column, the sketch in the left. Returns the picture's box and the row where text
+    goes on."""
+    dpi = canvas.dpi
+    if col == 1:
+        w, h = round(dpi * 1.38), round(dpi * 1.93)  # a 2-inch photo, 35 x 49 mm
+        pic = _portrait(rng, np_rng, w, h)
+    else:
+        w, h = min(col_w, round(dpi * 2.6)), round(dpi * 1.9)
+        pic = _drawing(rng, w, h)
+    left = x0 + (col_w - w) // 2
+    canvas.image.paste(Image.fromarray(pic), (left, y))
+    box = (left, y, left + w, y + h)
+    y += h + canvas.px(8)
+    if col == 1:
+        caption = "图1 入伍时照片"
+        page.items.append(TextItem(caption, canvas.text(left, y, caption, face, pt), "body"))
+        page.lines.append([len(page.items) - 1])
+        y += round(canvas.px(pt) * 1.7)
+    return box, y + canvas.px(10)
 
 
 def _jpeg(img: np.ndarray, quality: int) -> np.ndarray:
@@ -193,8 +303,10 @@ def capture(kind: str, seed: int, dpi: int = 300) -> Captured:
     p: dict[str, Any] = {"kind": kind}
     if kind == "ruled":
         page = _notes_page(rng, dpi, ruled=True)
-    elif kind == "columns":
-        page = _columns_page(rng, dpi)
+    elif kind in ("columns", "pictures"):
+        page, pictures = _columns_page(rng, dpi, np_rng if kind == "pictures" else None)
+        if pictures:
+            p["pictures"] = [list(b) for b in pictures]
     else:
         page = _text_page(rng, dpi, rare_name=kind == "rarenames")
         p["name"] = page.fields.get("name", "")
@@ -242,7 +354,7 @@ def capture(kind: str, seed: int, dpi: int = 300) -> Captured:
         gray[speck] = 0
         img = cv2.cvtColor(gray, cv2.COLOR_GRAY2RGB)
         real_dpi = 200
-    if kind in ("highlighter", "ruled", "columns", "coloured", "carbon"):
+    if kind in ("highlighter", "ruled", "columns", "pictures", "coloured", "carbon"):
         img = np.clip(img.astype(np.float32) + np_rng.normal(0, 3, img.shape), 0, 255).astype(
             np.uint8
         )

@@ -12,6 +12,7 @@ from ocr.engine import Engine
 from ocr.engines import EngineSpec
 from ocr.pipeline import PageReading, read_page
 from ocr.preprocess import PreprocessOptions
+from ocr.types import Box
 from scripts.ocr_metrics import cer, recall
 from scripts.samplegen import capture
 
@@ -81,3 +82,24 @@ def _outline_found(page: capture.Captured) -> bool:
     from ocr.preprocess import to_gray
 
     return page_outline(to_gray(np.asarray(page.image.convert("RGB")))) is not None
+
+
+@pytest.mark.parametrize("seed", [71, 72])
+def test_photos_and_drawings_on_a_page_produce_no_invented_text(seed: int) -> None:
+    # Seeds where the default engine, unguarded, reads a sketch's circles as O and C and an ID
+    # photo as 二 (measured while building ocr.pictures).
+    page = capture.capture("pictures", seed)
+    _, reading = _read(page)
+    pictures = [Box(*b) for b in page.params["pictures"]]
+    invented = [
+        w.text
+        for line in reading.lines
+        for w in line.words
+        if any(p.holds_centre_of(w.box_original) for p in pictures)
+    ]
+    assert invented == []
+    step = _step(reading, "pictures")
+    assert int(step["count"]) >= 1 and int(step["dropped"]) >= 1, step
+    # The caption under the photo and the text round the pictures are kept.
+    assert "入伍时照片" in reading.text
+    assert recall("".join(page.lines), reading.text) >= 0.95
