@@ -49,6 +49,14 @@ def _grown(boxes: list[Box], shape: tuple[int, ...], gap: int) -> np.ndarray:
     return mask
 
 
+def _ruled(stroke: np.ndarray) -> bool:
+    """Whether a big stroke is mostly straight rows and columns: what is left of a table's
+    rules that clean-up missed (a double or thick border), not a picture to drop text in."""
+    rows = stroke.sum(axis=1, keepdims=True) >= 0.3 * stroke.shape[1]
+    cols = stroke.sum(axis=0, keepdims=True) >= 0.3 * stroke.shape[0]
+    return bool((stroke & (rows | cols)).sum() >= 0.6 * stroke.sum())
+
+
 def _tone(shaded: np.ndarray, dpi: int) -> np.ndarray:
     """Where the gray page (its light evened out: no shadow, no coloured paper) is dark in
     areas wider than a pen stroke, which is a thirtieth of an inch at most."""
@@ -66,11 +74,15 @@ def picture_boxes(
     ``frames``, the page's cells) when one holds it closely."""
     least, gap = PICTURE_INCH * dpi, round(GAP_INCH * dpi)
     ink = (binary == 0).astype(np.uint8)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     sizes = np.maximum(stats[1:count, 2], stats[1:count, 3])
     marks = stats[1:count][(sizes >= 0.04 * dpi) & (sizes < 0.4 * dpi)]
     centres = marks[:, :2] + marks[:, 2:4] / 2
-    strokes = _regions(ink, least)
+    strokes = [
+        Box(int(x), int(y), int(x + w), int(y + h))
+        for i, (x, y, w, h, _) in enumerate(stats[1:count], start=1)
+        if w >= least and h >= least and not _ruled(labels[y : y + h, x : x + w] == i)
+    ]
     toned = []
     for box in _regions(cv2.dilate(_tone(shaded, dpi), np.ones((gap, gap), np.uint8)), least):
         inside = (
@@ -110,7 +122,7 @@ def not_pictures(
     dropped: list[Word] = []
     least = PICTURE_INCH * dpi
     for word in words:
-        inside = any(box.holds_centre_of(word.box, 0) for box in boxes) or (
+        inside = any(box.holds_centre_of(word.box) for box in boxes) or (
             word.box.width >= least and word.box.height >= least
         )
         (dropped if inside and not sure_writing(word) else kept).append(word)

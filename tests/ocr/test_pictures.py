@@ -62,3 +62,15 @@ def test_a_page_of_writing_has_no_pictures() -> None:
             binary[row : row + 36, col : col + 36] = 0
     shaded = binary.copy()
     assert picture_boxes(binary, shaded, DPI) == []
+
+
+def test_rules_that_clean_up_missed_are_no_picture() -> None:
+    binary = np.full((1200, 1000), 255, np.uint8)
+    # A table's double border and one inner rule, left on the page, with digits in it.
+    for edge in (100, 108):
+        binary[edge : edge + 3, 100:900] = 0
+        binary[1100 - edge : 1103 - edge, 100:900] = 0
+        binary[100:1003, edge : edge + 3] = 0
+        binary[100:1003, 1000 - edge : 1003 - edge] = 0
+    binary[500:503, 100:900] = 0
+    assert picture_boxes(binary, binary.copy(), DPI) == []
