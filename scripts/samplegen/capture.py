@@ -223,9 +223,9 @@ def _columns_page(
     for col in range(2):
         x0 = left + col * (col_w + gutter)
         y = canvas.px(130)
-        placed = np_rng is None
+        placed = False
         while y < canvas.height - canvas.px(80) and pos < len(text):
-            if not placed and np_rng is not None and y >= starts[col]:
+            if np_rng is not None and not placed and y >= starts[col]:
                 picture, y = _place_picture(canvas, page, rng, np_rng, col, x0, y, col_w, face, pt)
                 pictures.append(picture)
                 placed = True
