@@ -109,21 +109,17 @@ def evaluate(job: PageJob) -> list[Outcome]:
     return [_evaluate_variant(job, image, variant) for variant in job.variants]
 
 
+def _scores(truth: str, text: str) -> tuple[float, float, float]:
+    return cer(truth, text), cer_order_free(truth, text), recall(truth, text)
+
+
 def _evaluate_variant(job: PageJob, image: np.ndarray, variant: str) -> Outcome:
     truth = job.truth_text
     start = time.perf_counter()
     if variant == PLAIN:
         text = plain_text(image)
         seconds = time.perf_counter() - start
-        return Outcome(
-            variant,
-            job,
-            cer(truth, text),
-            cer_order_free(truth, text),
-            recall(truth, text),
-            seconds,
-            text=text,
-        )
+        return Outcome(variant, job, *_scores(truth, text), seconds, text=text)
     options = PreprocessOptions(dpi=dpi_of(image, job.media, LIMITS))
     reading = read_page(image, _engine(variant), options)
     seconds = time.perf_counter() - start
@@ -135,9 +131,7 @@ def _evaluate_variant(job: PageJob, image: np.ndarray, variant: str) -> Outcome:
     return Outcome(
         variant,
         job,
-        cer(truth, text),
-        cer_order_free(truth, text),
-        recall(truth, text),
+        *_scores(truth, text),
         seconds,
         rotation_ok=reading.rotation == 90 * job.quarter_turns % 360,
         skew_error=abs(reading.skew_deg - job.skew_deg),
