@@ -23,7 +23,7 @@ import numpy as np
 
 from ocr.engine import Detects, Engine
 from ocr.geometry import is_affine
-from ocr.preprocess import Preprocessed
+from ocr.preprocess import Preprocessed, to_gray
 from ocr.types import Box, StepRecord, Word
 
 
@@ -72,16 +72,59 @@ def covered(box: Box, words: list[Word]) -> float:
     return total / max(1, box.width)
 
 
+# Text the clean-up may have taken with the dirt shows as ink on the plain page with none on
+# the processed page near it, outside every word read: past two characters' worth of it (a
+# 12-point character holds about a hundredth of a square inch of ink), the plain page's own
+# lines are found; short of it, the processed page's lines serve both pages.
+LOST_INK_SQ_INCH = 0.02
+_CHECK_DPI = 100  # ink a pen stroke wide is still there at this resolution; dust is not
+
+
+def lost_ink(
+    plain: np.ndarray, binary: np.ndarray, rules: np.ndarray, dpi: int, words: list[Word]
+) -> float:
+    """Square inches of ink, in marks at least a stroke long, that the plain page holds and
+    the processed page (``binary``, ink 0, without its ``rules``, 255) lost: not kept, not a
+    table rule, not under a word already read."""
+    f = max(1, round(dpi / _CHECK_DPI))
+    h, w = binary.shape[:2]
+    size = (max(1, w // f), max(1, h // f))
+
+    def small(image: np.ndarray) -> np.ndarray:
+        out: np.ndarray = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+        return out
+
+    near = np.ones((3, 3), np.uint8)
+    # Dark against the paper round it: shadows and coloured paper are not ink.
+    block = max(3, round(0.3 * dpi / f) | 1)
+    ink: np.ndarray = cv2.adaptiveThreshold(
+        small(to_gray(plain)), 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 16
+    )
+    explained: np.ndarray = cv2.dilate(
+        ((small(binary) < 250) | (small(rules) > 0)).astype(np.uint8), near
+    )
+    for word in words:
+        b = word.box
+        explained[b.y0 // f : b.y1 // f + 1, b.x0 // f : b.x1 // f + 1] = 1
+    lost = cv2.bitwise_and(ink, 1 - explained)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(lost, connectivity=8)
+    stroke = 0.04 * dpi / f
+    long_enough = np.maximum(stats[1:count, 2], stats[1:count, 3]) >= stroke
+    return float(stats[1:count, 4][long_enough].sum()) * (f / dpi) ** 2
+
+
 @dataclass(frozen=True, slots=True)
 class PlainLines:
     found: int  # lines on the plain page
     read: list[tuple[Box, list[Word]]]  # those read there: (line box, its words)
+    detected: bool  # whether the plain page's lines were found there, or shared
 
 
 def plain_lines(
     engine: Engine,
     plain: np.ndarray,
     processed: list[Word],
+    shared: tuple[Box, ...] | None = None,
     ignore: Callable[[list[Word]], list[Word]] = list,
     least_covered: float = 0.6,
     unsure: float = 0.9,
@@ -89,13 +132,14 @@ def plain_lines(
     """The plain page's lines that may hold what the processed reading lost or misread, read
     there.
 
-    An engine that ``Detects`` finds the plain page's lines, and reads only those whose width
-    the processed words cover less than ``least_covered`` of, or where a processed character
-    was read with less than ``unsure`` confidence: one more detection, a few more lines.
-    Another engine reads the whole plain page. ``ignore`` takes out what must not come in (a
-    seal's text)."""
+    An engine that ``Detects`` reads only the lines whose width the processed words cover
+    less than ``least_covered`` of, or where a processed character was read with less than
+    ``unsure`` confidence: a few more lines. They are the lines it finds on the plain page,
+    or, given ``shared`` (the processed page's own line boxes, when it lost no text), those:
+    the two pages are in one frame, and no second detection is needed. Another engine reads
+    the whole plain page. ``ignore`` takes out what must not come in (a seal's text)."""
     if isinstance(engine, Detects):
-        boxes = engine.detect(plain)
+        boxes = engine.detect(plain) if shared is None else shared
         kept = [b for b in boxes if ignore([Word("", b, 1.0)])]
         loose = [
             b
@@ -104,10 +148,14 @@ def plain_lines(
             or any(w.confidence < unsure for w in _inside(processed, b))
         ]
         read = engine.read_boxes(plain, loose)
-        return PlainLines(len(kept), [(b, ignore(ws)) for b, ws in zip(loose, read, strict=True)])
+        return PlainLines(
+            len(kept),
+            [(b, ignore(ws)) for b, ws in zip(loose, read, strict=True)],
+            detected=shared is None,
+        )
     reading = engine.recognize(plain)
     lines = [(line.box, theirs) for line in reading.lines if (theirs := ignore(list(line.words)))]
-    return PlainLines(len(lines), lines)
+    return PlainLines(len(lines), lines, detected=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +207,7 @@ def keep_better(
             "do_no_harm",
             {
                 "plain_lines": plain.found,
+                "plain_detected": plain.detected,
                 "lines_read_plain": len(plain.read),
                 "lines_from_plain": replaced,
                 "chars_from_plain": swapped,

@@ -57,12 +57,17 @@ def _ruled(stroke: np.ndarray) -> bool:
     return bool((stroke & (rows | cols)).sum() >= 0.6 * stroke.sum())
 
 
-def _tone(shaded: np.ndarray, dpi: int) -> np.ndarray:
+def _tone(shaded: np.ndarray, dpi: float) -> np.ndarray:
     """Where the gray page (its light evened out: no shadow, no coloured paper) is dark in
     areas wider than a pen stroke, which is a thirtieth of an inch at most."""
-    pen = max(3, dpi // 32)
+    pen = max(3, int(dpi // 32))
     dark = (shaded < 160).astype(np.uint8)
     return cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((pen, pen), np.uint8))
+
+
+# Pictures are half an inch and more: they are found on the page shrunk to about this, a
+# ninth of the pixels to label at 300 dpi, and a pen stroke still a pixel wide.
+_SEARCH_DPI = 100
 
 
 def picture_boxes(
@@ -72,8 +77,23 @@ def picture_boxes(
     too big both ways for writing, and areas of dark tone among few character-sized marks;
     each widened to the frame it sits in (the ruled box of a sketch, a form's photo cell:
     ``frames``, the page's cells) when one holds it closely."""
-    least, gap = PICTURE_INCH * dpi, round(GAP_INCH * dpi)
-    ink = (binary == 0).astype(np.uint8)
+    f = max(1, dpi // _SEARCH_DPI)
+    h, w = binary.shape[:2]
+    size = (max(1, w // f), max(1, h // f))
+    # A pixel holding any part of a stroke is ink: thin lines stay joined.
+    ink = (cv2.resize(binary, size, interpolation=cv2.INTER_AREA) < 224).astype(np.uint8)
+    small_dpi = dpi / f
+    found = _pictures(ink, cv2.resize(shaded, size, interpolation=cv2.INTER_AREA), small_dpi)
+    boxes = []
+    for b in found:
+        box = Box(b.x0 * f, b.y0 * f, min(w, b.x1 * f), min(h, b.y1 * f))
+        around = [fr for fr in frames if fr.holds_centre_of(box) and _area(fr) <= 6 * _area(box)]
+        boxes.append(box.union(min(around, key=_area)) if around else box)
+    return boxes
+
+
+def _pictures(ink: np.ndarray, shaded: np.ndarray, dpi: float) -> list[Box]:
+    least, gap = PICTURE_INCH * dpi, max(1, round(GAP_INCH * dpi))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     sizes = np.maximum(stats[1:count, 2], stats[1:count, 3])
     marks = stats[1:count][(sizes >= 0.04 * dpi) & (sizes < 0.4 * dpi)]
@@ -92,14 +112,14 @@ def picture_boxes(
         if inside.sum() < WRITING_MARKS_PER_SQ_INCH * _area(box) / dpi**2:
             toned.append(box)
     boxes = []
-    for grown in _regions(_grown(strokes + toned, binary.shape, gap), least):
+    for grown in _regions(_grown(strokes + toned, ink.shape, gap), least):
         # The pieces' own extent, not the margin that joined them: a caption stays outside.
-        box = Box(
-            grown.x0 + (gap if grown.x0 else 0), grown.y0 + (gap if grown.y0 else 0),
-            grown.x1 - gap, grown.y1 - gap,
+        boxes.append(
+            Box(
+                grown.x0 + (gap if grown.x0 else 0), grown.y0 + (gap if grown.y0 else 0),
+                grown.x1 - gap, grown.y1 - gap,
+            )
         )  # fmt: skip
-        around = [f for f in frames if f.holds_centre_of(box) and _area(f) <= 6 * _area(box)]
-        boxes.append(box.union(min(around, key=_area)) if around else box)
     return boxes
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ocr.engine import Engine
-from ocr.fallback import keep_better, plain_lines, plain_page
+from ocr.fallback import LOST_INK_SQ_INCH, keep_better, lost_ink, plain_lines, plain_page
 from ocr.geometry import map_box
 from ocr.layout import arrange, find_cells
 from ocr.orientation import orient
@@ -111,8 +111,12 @@ def read_page(
     plain = plain_page(image, pre)
     seals = seal_boxes(plain, pre.dpi)
     read = list(state.words)
+    # The processed page's line boxes serve the plain page too, unless it lost text there.
+    lost = lost_ink(plain, pre.image, pre.rules, pre.dpi, read)
+    shared = first.boxes if first.boxes and lost < LOST_INK_SQ_INCH else None
     kept = keep_better(
-        read, plain_lines(engine, plain, read, ignore=lambda found: outside(found, seals))
+        read,
+        plain_lines(engine, plain, read, shared, ignore=lambda found: outside(found, seals)),
     )
     seal_texts = tuple(fold_traditional(text) for text in read_seals(plain, seals, engine))
     seal_step = StepRecord("seals", {"count": len(seals), "text": " | ".join(seal_texts)})

@@ -63,6 +63,9 @@ class Recognition:
 
     engine: str
     lines: tuple[Line, ...]
+    # The line boxes the engine detected, when it detects (PP-OCR): another image in the same
+    # frame can be read at them without finding its lines again (ocr.fallback).
+    boxes: tuple[Box, ...] = ()
 
     @property
     def text(self) -> str:
