@@ -27,9 +27,13 @@ def decode(cursor: str | None, params: dict[str, object]) -> int:
         return 0
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        position, binding = int(raw["p"]), str(raw["q"])
+        position, binding = raw["p"], str(raw["q"])
     except (ValueError, KeyError, TypeError) as exc:
         raise Invalid("invalid_cursor", "游标无效", "invalid cursor") from exc
+    # Only the whole number this module wrote: JSON also spells Infinity, 1e400 and true,
+    # which int() turns into an OverflowError or a position no one issued.
+    if type(position) is not int:
+        raise Invalid("invalid_cursor", "游标无效", "invalid cursor")
     if binding != _binding(params) or position < 0:
         raise Invalid("invalid_cursor", "游标不属于这个查询", "cursor belongs to another query")
     return position

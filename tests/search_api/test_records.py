@@ -30,6 +30,9 @@ def test_search_masks_id_numbers_for_staff_only_and_pages_by_cursor(api: Api) ->
     # A cursor belongs to its query.
     wrong = _json(api.get(f"/api/v1/records/search?name=李强&cursor={staff['next']}"), 422)
     assert wrong["error"]["code"] == "invalid_cursor"
+    infinite = "eyJwIjogSW5maW5pdHksICJxIjogIngifQ"  # {"p": Infinity, "q": "x"}
+    forged = _json(api.get(f"/api/v1/records/search?name=李强&cursor={infinite}"), 422)
+    assert forged["error"]["code"] == "invalid_cursor"
     assert _json(api.get("/api/v1/records/search"), 422)["error"]["code"] == "empty_query"
 
 
