@@ -118,6 +118,19 @@ def install(app: FastAPI) -> None:
     async def refused(request: Request, exc: Refused) -> JSONResponse:
         return error_response(request, refused_status(exc), exc.code, exc.message, exc.message_en)
 
+    @app.exception_handler(UnicodeEncodeError)
+    async def unencodable(request: Request, exc: UnicodeEncodeError) -> JSONResponse:
+        # JSON may escape half of a UTF-16 pair ("\ud800"); it parses into a string no
+        # database, index or log can encode. Nothing was written: the statement that could not
+        # encode it failed, and its transaction with it.
+        return error_response(
+            request,
+            422,
+            "invalid_text",
+            "文本含有无效字符（孤立的 UTF-16 代理项）",
+            "text holds an invalid character (a lone UTF-16 surrogate)",
+        )
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         detail = _validation_message(exc)

@@ -218,3 +218,21 @@ def test_other_items_are_shown_with_the_record_and_masked_like_the_rest(api: Api
     ]
     [masked] = _json(api.get(f"/api/v1/records/{doc}", "staff"))["other_items"]
     assert LI_ID not in str(masked) and masked["value"] == "340123********1233"
+
+
+def test_a_lone_surrogate_in_any_text_is_a_clear_422_not_a_500(api: Api) -> None:
+    """JSON may escape half of a UTF-16 pair ("\\ud800"); no database or index can hold it."""
+
+    def send(method: str, url: str, body: str, who: str) -> Any:
+        headers = {**api.headers(who), "Content-Type": "application/json"}
+        return api.client.request(method, url, content=body.encode(), headers=headers)
+
+    for query in ('{"name": "\\ud800", "birth_date": "1949-12"}', '{"id_number": "\\udc80"}'):
+        refused = send("POST", "/api/v1/lookup", f'{{"queries": [{query}]}}', "service")
+        assert _json(refused, 422)["error"]["code"] == "invalid_text"
+    doc = api.ids["wang2"]
+    refused = send("PATCH", f"/api/v1/records/{doc}/fields/unit", '{"value": "5\\ud800"}', "admin")
+    assert _json(refused, 422)["error"]["code"] == "invalid_text"
+    # Nothing was written: the field reads as before.
+    record = _json(api.get(f"/api/v1/records/{doc}", "admin"))
+    assert record["fields"]["unit"]["value"] == "53O21部队"
