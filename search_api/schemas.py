@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from archive.usecases.correct import MAX_NOTE_CHARS, MAX_VALUE_CHARS
 from archive.usecases.lookup import LookupQuery
 from archive.usecases.pointing import PointAt
 from archive.usecases.views import EvidenceOut
@@ -68,8 +69,11 @@ class PointAtIn(BaseModel):
 
 
 class CorrectionIn(BaseModel):
-    value: str | None = Field(description="正确的值；与机器值相同即为确认；null 表示原件上没有此项")
-    note: str | None = Field(None, max_length=500, description="备注（可选）")
+    value: str | None = Field(
+        max_length=MAX_VALUE_CHARS,
+        description="正确的值；与机器值相同即为确认；null 表示原件上没有此项",
+    )
+    note: str | None = Field(None, max_length=MAX_NOTE_CHARS, description="备注（可选）")
     pointed: PointAtIn | None = Field(
         None,
         description="值在原件上的出处（可选）：所指处的文字由服务器从已存的识别结果中取出或当场重新识别，"

@@ -74,6 +74,12 @@ def normalised(key: str, value: str | None) -> str | None:
     return value
 
 
+# Limits on what a person may write into a record: the longest true value (a list of awards,
+# a unit's full designation) is a few hundred characters; a note is a sentence or two.
+MAX_VALUE_CHARS = 1000
+MAX_NOTE_CHARS = 500
+
+
 def correct_field(
     archive: Archive,
     actor: Actor,
@@ -89,6 +95,14 @@ def correct_field(
     store = archive.store
     if key not in FIELD_KEYS:
         raise Invalid("invalid_parameters", f"没有字段 {key}", f"no field {key!r}")
+    limits = ((value, MAX_VALUE_CHARS, "值", "value"), (note, MAX_NOTE_CHARS, "备注", "note"))
+    for text, limit, zh, en in limits:
+        if text is not None and len(text) > limit:
+            raise Invalid(
+                "too_long",
+                f"{zh}不能超过 {limit} 个字符（收到 {len(text)} 个）",
+                f"{en} longer than {limit} characters",
+            )
     if store.document(document_id) is None:
         raise NotFound.of("这份档案", "record")
     value = normalised(key, value)

@@ -92,6 +92,10 @@ def test_an_archivist_corrects_by_review_and_search_follows(
     assert unknown.status_code == 422 and "没有字段" in unknown.text
     gone = client.post("/review", data={**form, "document_id": "999", "csrf": token.group(1)})
     assert gone.status_code == 404 and "没有这份档案" in gone.text
+    # A value no record holds (200,000 characters) is refused by the use case, page and API
+    # alike, and nothing is written.
+    huge = client.post("/review", data={**form, "value": "9" * 200_000, "csrf": token.group(1)})
+    assert huge.status_code == 422 and "不能超过 1000 个字符" in huge.text
     done = client.post("/review", data={**form, "csrf": token.group(1)}, follow_redirects=False)
     assert done.status_code == 303
     found = client.get("/", params={"unit": "53021"}).text
