@@ -15,7 +15,7 @@ from archive import __version__
 from archive.settings import Settings
 from archive.store.keys import KeyStore
 from archive.usecases import Archive
-from search_api import errors
+from search_api import errors, headers
 from search_api.errors import ErrorBody
 from search_api.routes import admin, lookup, pages, persons, records, search, uploads
 from search_api.services import Services
@@ -61,6 +61,7 @@ def create_app(settings: Settings) -> FastAPI:
         },
     )
     errors.install(app)
+    headers.install(app)
     for module in (search, records, persons, pages, lookup, uploads, admin):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(admin.health)
