@@ -111,9 +111,13 @@ def read_page(
     plain = plain_page(image, pre)
     seals = seal_boxes(plain, pre.dpi)
     read = list(state.words)
-    # The processed page's line boxes serve the plain page too, unless it lost text there.
-    lost = lost_ink(plain, pre.image, pre.rules, pre.dpi, read)
-    shared = first.boxes if first.boxes and lost < LOST_INK_SQ_INCH else None
+    # The processed page's line boxes serve the plain page too, unless it lost text there
+    # (an engine that gives no boxes reads the whole plain page anyway: nothing to check).
+    shared = (
+        first.boxes
+        if first.boxes and lost_ink(plain, pre.image, pre.rules, pre.dpi, read) < LOST_INK_SQ_INCH
+        else None
+    )
     kept = keep_better(
         read,
         plain_lines(engine, plain, read, shared, ignore=lambda found: outside(found, seals)),
