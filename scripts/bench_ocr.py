@@ -325,6 +325,10 @@ def _world_jobs(work: Path, kinds: tuple[str, ...], per_kind: int, seed: int) ->
     return jobs
 
 
+def _only(jobs: list[PageJob], variant: str) -> list[PageJob]:
+    return [replace(j, variants=(variant,)) for j in jobs]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="OCR benchmark")
     parser.add_argument("--files", type=int, default=40, help="generated scans (0: none)")
@@ -349,17 +353,21 @@ def main(argv: list[str] | None = None) -> int:
     speed: dict[str, list[float]] = {}
     with ProcessPoolExecutor(args.workers, mp_context=context, initializer=init_worker) as pool:
         list(pool.map(evaluate, [replace(jobs[0], variants=(engines[0], PLAIN))] * args.workers))
+
+        def run(variant: str) -> list[Outcome]:
+            start = time.perf_counter()
+            found = [o for r in pool.map(evaluate, _only(jobs, variant)) for o in r]
+            speed.setdefault(variant, []).append(len(jobs) / (time.perf_counter() - start) * 60)
+            return found
+
         # The default and plain timed alike, in turns, --repeat times (one run on a shared
         # machine is noise); the scores are the first run's.
-        timed = [(engines[0], PLAIN)] * args.repeat + [tuple(engines[1:])]
-        for run, variants in enumerate(timed):
-            for variant in variants:
-                start = time.perf_counter()
-                for result in pool.map(evaluate, [replace(j, variants=(variant,)) for j in jobs]):
-                    if run == 0 or variant not in (engines[0], PLAIN):
-                        outcomes += result
-                rate = len(jobs) / (time.perf_counter() - start) * 60
-                speed.setdefault(variant, []).append(rate)
+        for turn in range(args.repeat):
+            for variant in (engines[0], PLAIN):
+                found = run(variant)
+                outcomes += found if turn == 0 else []
+        for variant in engines[1:]:
+            outcomes += run(variant)
     print(
         f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}; {args.files} generated files at {args.dpi} dpi and "

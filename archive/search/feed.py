@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import structlog
 
+from archive.masking import mask_ids_in_text
 from archive.search.model import IndexDocument, SearchBackend
 from archive.store import Store
 
@@ -19,7 +20,9 @@ def index_documents(store: Store, document_ids: list[int] | None = None) -> Iter
             document_id=item.document.id,
             source=item.document.source_name,
             fields={f.key: f.value for f in item.fields},
-            pages=item.page_text,
+            # Indexed as staff may see it, so that no text search and no highlight can tell
+            # a hidden digit of an ID number (a whole number is found by its field).
+            pages=[mask_ids_in_text(p) for p in item.page_text],
         )
 
 

@@ -12,7 +12,8 @@ from archive.search import tokens
 # Which tokens an index holds: bump it whenever tokens(), the plan or archive.text folds
 # differently. The embedded index rebuilds itself when it finds another; Elasticsearch says so
 # (``stale``) until `archive reindex` runs. 2: every digit lookalike of ID repair folded.
-TOKENS_VERSION = 2
+# 3: ID numbers in page text indexed masked (archive.masking).
+TOKENS_VERSION = 3
 FACETS = ("discharge_type", "enlistment_year", "unit")
 # Field values every backend keeps beside the tokens, to filter, facet and show.
 INDEXED_FIELDS = (
@@ -73,6 +74,9 @@ class SearchQuery:
     name: str = ""
     unit: str = ""
     id: str = ""  # the whole ID number, or its last 4 to 6 characters
+    # Whether the last 4-6 characters find an ID: not for one who may not see them, for whom
+    # each answer would tell hidden digits (DESIGN, security: no search is an oracle).
+    id_tails: bool = True
     discharge_type: str = ""
     enlistment_year: str = ""
     # Inclusive ISO bounds ("1960", "1960-05", "1960-05-01" all work: compared as text).

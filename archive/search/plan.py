@@ -62,22 +62,22 @@ def _unit_clause(unit: str) -> Clause:
     )
 
 
-def _id_clause(number: str) -> Clause:
+def _id_clause(number: str, tails: bool) -> Clause:
     folded = text.letters_and_digits(number)
     if len(folded) >= 15:
         return Clause("id", (Alternative("id_tokens", (folded,), 8.0),))
-    if 4 <= len(folded) <= 6:
+    if tails and 4 <= len(folded) <= 6:
         return Clause("id", (Alternative("id_tokens", (f"t{len(folded)}{folded}",), 8.0),))
     return Clause("id", ())  # 1-3 or 7-14 characters identify no one
 
 
-def _any_clause(q: str) -> Clause:
+def _any_clause(q: str, id_tails: bool) -> Clause:
     """One search box for everything: a name, a unit, an ID or its tail, or any text on the
     pages; a name or unit match ranks above the same characters found in running text."""
     alternatives = [
         *_name_clause(q).alternatives,
         *_unit_clause(q).alternatives,
-        *_id_clause(q).alternatives,
+        *_id_clause(q, id_tails).alternatives,
     ]
     grams = tuple(tokens.bigrams(q))
     if grams:
@@ -92,9 +92,9 @@ def plan(query: SearchQuery) -> Plan:
     if query.unit.strip():
         clauses.append(_unit_clause(query.unit))
     if query.id.strip():
-        clauses.append(_id_clause(query.id))
+        clauses.append(_id_clause(query.id, query.id_tails))
     if query.q.strip():
-        clauses.append(_any_clause(query.q))
+        clauses.append(_any_clause(query.q, query.id_tails))
     equals = {
         k: v
         for k, v in (

@@ -28,8 +28,8 @@ def decode(cursor: str | None, params: dict[str, object]) -> int:
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         position, binding = raw["p"], str(raw["q"])
-    except (ValueError, KeyError, TypeError) as exc:
-        raise Invalid("invalid_cursor", "游标无效", "invalid cursor") from exc
+    except (ValueError, KeyError, TypeError):
+        position = binding = None
     # Only the whole number this module wrote: JSON also spells Infinity, 1e400 and true,
     # which int() turns into an OverflowError or a position no one issued.
     if type(position) is not int:

@@ -14,7 +14,7 @@ from archive.usecases.views import Masker
 
 def _record(item: DocumentContents, with_text: bool, m: Masker) -> dict[str, Any]:
     record: dict[str, Any] = {
-        "source": item.document.source_name,
+        "source": m.text(item.document.source_name),
         "pages": item.document.page_count,
     }
     # Every key, null when not found (or not extracted yet), never absent.

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from archive import text
 from archive.domain import Actor
 from archive.search.model import Highlight, SearchHit, SearchQuery, SearchUnavailable
 from archive.text import is_iso_date
@@ -22,10 +23,10 @@ SEARCH_PARAMS = ("q", "name", "unit", "id", "discharge_type", "enlistment_year",
 
 
 def _query(
-    given: Mapping[str, str], size: int, after: str | None
+    given: Mapping[str, str], size: int, after: str | None, sees_ids: bool
 ) -> tuple[dict[str, str], SearchQuery]:
     """The conditions, stripped and checked, and the query for them from the offset the cursor
-    stands for."""
+    stands for; by ID tails only for one who ``sees_ids``."""
     params = {k: str(given.get(k, "")).strip() for k in SEARCH_PARAMS}
     for key in DATE_PARAMS:
         if params[key] and not is_iso_date(params[key], month_required=False):
@@ -36,6 +37,14 @@ def _query(
             )
     offset = cursor.decode(after, {**params, "size": size})
     query = SearchQuery.of(params, size=min(size, MAX_WINDOW - offset), offset=offset)
+    if not sees_ids:
+        if params["id"] and len(text.letters_and_digits(params["id"])) < 15:
+            raise Invalid(
+                "whole_id_required",
+                "按身份证号检索需输入完整号码（无权查看身份证号的角色不能按尾号检索）",
+                "a role that may not see ID numbers searches by the whole number only",
+            )
+        query = replace(query, id_tails=False)
     if query.is_empty():
         raise Invalid("empty_query", "请至少给出一个检索条件", "give at least one search condition")
     if offset >= MAX_WINDOW:
@@ -60,6 +69,7 @@ class Found:
 def _masked(h: SearchHit, m: Masker) -> SearchHit:
     return replace(
         h,
+        source=m.text(h.source),
         fields={k: m.value(k, v) for k, v in h.fields.items()},
         highlights=[Highlight(x.page, m.text(x.snippet)) for x in h.highlights],
     )
@@ -74,7 +84,7 @@ def find_records(
 ) -> Found:
     """One page of hits for the conditions ``given`` (keys of SEARCH_PARAMS), continuing from
     the cursor ``after``."""
-    params, query = _query(given, size, after)
+    params, query = _query(given, size, after, actor.sees_id_numbers)
     try:
         result = archive.search.search(query)
     except SearchUnavailable as exc:

@@ -17,6 +17,7 @@ def view_record(archive: Archive, actor: Actor, document_id: int) -> RecordOut:
     store = archive.store
     document = store.document(document_id)
     if document is None:
+        archive.audit.record(actor, "view_record", {"document_id": document_id}, [])
         raise NotFound.of("这份档案", "record")
     out = record_out(
         document,
@@ -36,9 +37,9 @@ class DocumentLink:
     source: str
 
 
-def other_documents(archive: Archive, document_id: int) -> list[DocumentLink]:
+def other_documents(archive: Archive, actor: Actor, document_id: int) -> list[DocumentLink]:
     """The other records of the person this one belongs to, by its current ID number (whole:
-    the record shown may be masked, the lookup is not)."""
+    the record shown may be masked, the lookup is not), their names as the actor may see them."""
     store = archive.store
     current = store.current_fields(document_id)
     id_number = next((f.value for f in current if f.key == "id_number"), None)
@@ -48,7 +49,7 @@ def other_documents(archive: Archive, document_id: int) -> list[DocumentLink]:
     for other in store.documents_with_value("id_number", [id_number]).get(id_number, []):
         doc = store.document(other)
         if other != document_id and doc:
-            others.append(DocumentLink(other, doc.source_name))
+            others.append(DocumentLink(other, Masker(actor).text(doc.source_name)))
     return others
 
 
@@ -80,7 +81,14 @@ def page_image(
     """The image file of a page, the scan as scanned or as processed; looking is audited like
     any view of a record (the image itself cannot be masked)."""
     page = next((p for p in archive.store.pages_of(document_id) if p.number == number), None)
+    asked = {
+        "document_id": document_id,
+        "page": number,
+        "kind": "processed" if processed else "original",
+        "width": width,
+    }
     if page is None:
+        archive.audit.record(actor, "view_image", asked, [])
         raise NotFound.of("这一页", "page")
     path = archive.data_dir / (page.processed_image if processed else page.original_image)
     try:
@@ -91,15 +99,5 @@ def page_image(
             "页面图像文件已不在数据目录中",
             "the page image file is gone from the data dir",
         ) from exc
-    archive.audit.record(
-        actor,
-        "view_image",
-        {
-            "document_id": document_id,
-            "page": number,
-            "kind": "processed" if processed else "original",
-            "width": width,
-        },
-        [document_id],
-    )
+    archive.audit.record(actor, "view_image", asked, [document_id])
     return PageImage(path, stat)

@@ -205,16 +205,28 @@ class JobOut(BaseModel):
 
 
 class Masker:
-    """Masks the ID number field, and any ID number in text as read, for one actor."""
+    """Masks ID numbers for one actor: the ID number field, and any ID number in any other
+    string they are shown (values, text as read, notes, file names; archive.masking)."""
 
     def __init__(self, actor: Actor) -> None:
         self.on = not actor.sees_id_numbers
 
     def value(self, key: str, value: str | None) -> str | None:
-        return mask_id(value) if self.on and key == "id_number" else value
+        if not self.on or value is None:
+            return value
+        return mask_id(value) if key == "id_number" else mask_ids_in_text(value)
 
     def text(self, text: str) -> str:
         return mask_ids_in_text(text) if self.on else text
+
+    def note(self, text: str | None) -> str | None:
+        return None if text is None else self.text(text)
+
+    def repair(self, key: str, text: str | None) -> str | None:
+        """An ID number's repair names the digit it changed and where: hidden digits too."""
+        if text and self.on and key == "id_number":
+            return "按校验位修正了一位数字（位置与数字仅有权查看身份证号的角色可见）"
+        return self.note(text)
 
     def evidence(self, e: Evidence | None) -> EvidenceOut | None:
         return None if e is None else self.shown(e)
@@ -259,7 +271,7 @@ def field_out(f: ExtractedField, history: list[Correction], m: Masker) -> FieldO
         confidence=f.confidence,
         needs_review=f.needs_review,
         reasons=f.reasons,
-        repair=m.text(f.repair) if f.repair else None,
+        repair=m.repair(f.key, f.repair),
         evidence=m.evidence(f.evidence),
         alternatives=[
             AlternativeOut(value=m.value(f.key, a.value), evidence=m.evidence(a.evidence))
@@ -273,7 +285,7 @@ def field_out(f: ExtractedField, history: list[Correction], m: Masker) -> FieldO
                 machine_value=m.value(f.key, c.machine_value),
                 by=c.corrected_by,
                 at=c.corrected_at,
-                note=c.note,
+                note=m.note(c.note),
                 pointed=_pointed_out(c.pointed, m),
             )
             for c in history
@@ -315,7 +327,7 @@ def record_out(
     by_key = {f.key: f for f in found}
     return RecordOut(
         document_id=document.id,
-        source=document.source_name,
+        source=m.text(document.source_name),
         media_type=document.media_type.value,
         sha256=document.sha256,
         ingested_at=document.created_at,
@@ -351,6 +363,7 @@ def record_out(
 
 
 def hit_out(h: SearchHit) -> HitOut:
+    """A hit as the use case masked it (find_records)."""
     return HitOut(
         document_id=h.document_id,
         source=h.source,

@@ -209,7 +209,7 @@ def record_page(
         record=record,
         page=shown,
         boxes=boxes,
-        others=other_documents(svc.archive, document_id),
+        others=other_documents(svc.archive, caller, document_id),
     )
 
 

@@ -17,7 +17,7 @@ def _json(response: Any, status: int = 200) -> Any:
 def test_search_masks_id_numbers_for_staff_only_and_pages_by_cursor(api: Api) -> None:
     staff = _json(api.get("/api/v1/records/search?name=王伟&size=2", "staff"))
     assert staff["total"] == 3 and len(staff["hits"]) == 2 and staff["next"]
-    assert {h["id_number"] for h in staff["hits"]} <= {"110105********002X", "110105********0089"}
+    assert {h["id_number"] for h in staff["hits"]} == {"110105************"}
     rest = _json(
         api.get(f"/api/v1/records/search?name=王伟&size=2&cursor={staff['next']}", "staff")
     )
@@ -51,8 +51,8 @@ def test_a_record_shows_every_field_with_evidence_and_staff_see_no_id(api: Api) 
     staff = _json(api.get(f"/api/v1/records/{doc}", "staff"))
     id_field = staff["fields"]["id_number"]
     assert (
-        id_field["value"] == "110105********002X"
-        and id_field["evidence"]["text"] == "110105********002X"
+        id_field["value"] == "110105************"
+        and id_field["evidence"]["text"] == "110105************"
     )
     assert WANG_ID not in str(staff)
     assert _json(api.get("/api/v1/records/999999"), 404)["error"]["code"] == "not_found"
@@ -119,7 +119,7 @@ def test_a_person_merges_documents_and_shows_conflicts(api: Api) -> None:
         person["fields"]["unit"]["value"] is None and len(person["fields"]["unit"]["values"]) == 2
     )
     staff = _json(api.get(f"/api/v1/persons/{WANG_ID.lower()}", "staff"))
-    assert staff["id_number"] == "110105********002X"
+    assert staff["id_number"] == "110105************"
     assert (
         _json(api.get("/api/v1/persons/110105194912310021"), 422)["error"]["code"]
         == "invalid_id_number"
@@ -223,7 +223,7 @@ def test_other_items_are_shown_with_the_record_and_masked_like_the_rest(api: Api
         }
     ]
     [masked] = _json(api.get(f"/api/v1/records/{doc}", "staff"))["other_items"]
-    assert LI_ID not in str(masked) and masked["value"] == "340123********1233"
+    assert LI_ID not in str(masked) and masked["value"] == "340123************"
 
 
 def test_a_lone_surrogate_in_any_text_is_a_clear_422_not_a_500(api: Api) -> None:
