@@ -54,6 +54,16 @@ class Settings(BaseSettings):
         4 * 1024**3, ge=1, description="one upload request, all its files together"
     )
     max_upload_files: int = Field(1000, ge=1, description="files in one upload request")
+    session_hours: float = Field(8.0, gt=0, le=24, description="a sign-in lasts at most this")
+    session_idle_minutes: float = Field(
+        30.0, gt=0, le=24 * 60, description="a sign-in ends after this long without a request"
+    )
+    auth_failures: int = Field(
+        10, ge=1, description="failed sign-ins or keys from one client before it must wait"
+    )
+    auth_window_s: float = Field(
+        300.0, gt=0, description="the window failures are counted in, and the first wait"
+    )
     log_level: str = "INFO"
 
     @field_validator("file_number_pattern")

@@ -23,7 +23,7 @@ from archive.settings import Settings
 from archive.store.keys import ApiKeyError, KeyStore
 from archive.store.stats import Period
 from archive.usecases import Archive, Refused
-from archive.usecases.admin import digitisation_progress
+from archive.usecases.admin import audit_anchor, digitisation_progress, parse_anchor, verify_audit
 from archive.usecases.find import Found, find_records
 from archive.usecases.index import rebuild_index, sync_index
 from archive.usecases.views import figures_dict, progress_dict
@@ -337,6 +337,7 @@ def stats(
     period: Period = "day" if by is StatsPeriod.day else "month"
     with _archive() as archive:
         found = digitisation_progress(archive, period)
+        anchor = audit_anchor(archive)
     if as_json:
         typer.echo(json.dumps(progress_dict(found, period), ensure_ascii=False))
         return
@@ -355,6 +356,38 @@ def stats(
             "—" if share is None else f"{share:.1%}",
         )
     Console().print(table)
+    if anchor:
+        # Noted outside the system each day, it shows later that the log was not cut short.
+        typer.echo(f"审计锚点（请另行记下）：{anchor.id}:{anchor.hash}")
+
+
+audit_app = typer.Typer(no_args_is_help=True, help="the audit log")
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    anchor: Annotated[
+        str | None, typer.Option("--anchor", help="an anchor noted earlier, N:HASH")
+    ] = None,
+) -> None:
+    """Recompute the hash chain: exit 0 when it is whole, 1 with every break listed."""
+    with _archive() as archive:
+        try:
+            noted = parse_anchor(anchor) if anchor else None
+        except Refused as exc:
+            _refused(exc)
+            raise typer.Exit(2) from exc
+        breaks = verify_audit(archive, noted)
+        now = audit_anchor(archive)
+    for b in breaks:
+        err.print(f"[red]{b.problem}[/red] {b.message}")
+    if now:
+        typer.echo(f"审计锚点：{now.id}:{now.hash}")
+    if breaks:
+        err.print(f"[red]审计日志不完整：{len(breaks)} 处[/red]")
+        raise typer.Exit(1)
+    typer.echo("审计日志完整" + ("，与锚点相符" if noted else ""))
 
 
 @app.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -14,12 +15,14 @@ from fastapi.staticfiles import StaticFiles
 from archive import __version__
 from archive.settings import Settings
 from archive.store.keys import KeyStore
+from archive.store.sessions import SessionPolicy, SessionStore
 from archive.usecases import Archive
 from search_api import errors, headers
 from search_api.errors import ErrorBody
 from search_api.routes import admin, lookup, pages, persons, records, search, uploads
 from search_api.services import Services
-from search_api.sessions import Sessions
+from search_api.sessions import Sessions, secret_in
+from search_api.throttle import Throttle
 from search_api.web import review
 from search_api.web import routes as web
 
@@ -40,8 +43,16 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         archive = Archive.open(settings)
+        policy = SessionPolicy(
+            timedelta(hours=settings.session_hours),
+            timedelta(minutes=settings.session_idle_minutes),
+        )
         app.state.services = Services(
-            settings, archive, KeyStore(archive.store), Sessions.in_dir(settings.data_dir)
+            settings,
+            archive,
+            KeyStore(archive.store),
+            Sessions(SessionStore(archive.store, policy), secret_in(settings.data_dir)),
+            Throttle(settings.auth_failures, settings.auth_window_s),
         )
         # What start-up made lives as long as the process: out of the collector's sight, a
         # full collection no longer walks it in the middle of a request.

@@ -1,21 +1,26 @@
 """Who is calling, and may they: bearer API keys with roles. 401 when the key is missing,
-unknown or revoked; 403 when the key is good but its role may not."""
+unknown or revoked; 403 when the key is good but its role may not; 429 when the client failed
+too often of late (search_api.throttle). Every refusal is audited."""
 
 from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
+from math import ceil
 from typing import Annotated
 
+import structlog
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from archive.domain import Actor, Role
 from archive.store.keys import ApiKey
+from archive.usecases.admin import access_denied
 from search_api.errors import ApiError, request_id
 from search_api.services import Services, services
 from search_api.sessions import COOKIE, CSRF_HEADER
 
+log = structlog.get_logger(__name__)
 _bearer = HTTPBearer(auto_error=False, description="API 密钥：Authorization: Bearer vak_…")
 
 # Who may do what (DESIGN, security). Admin may do everything.
@@ -33,12 +38,52 @@ def require_csrf(svc: Services, cookie: str, sent: str) -> None:
         raise ApiError(403, "csrf", "页面已过期，请刷新后重试", "missing or wrong CSRF token")
 
 
+def client_of(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def throttled(svc: Services, request: Request) -> None:
+    """Refuses a client that failed too often of late, before its credentials are looked at."""
+    wait = svc.throttle.wait_s(client_of(request))
+    if wait > 0:
+        raise ApiError(
+            429,
+            "too_many_failures",
+            f"认证失败次数过多，请 {ceil(wait)} 秒后再试",
+            f"too many failed attempts; try again in {ceil(wait)} s",
+            retry_after=ceil(wait),
+        )
+
+
+def note_failure(svc: Services, request: Request, action: str, asked: dict[str, object]) -> None:
+    """A failed authentication: counted against the client, and on record (the one that makes
+    it wait says for how long)."""
+    client = client_of(request)
+    wait = svc.throttle.failed(client)
+    if wait:
+        log.warning("auth.throttled", client=client, wait_s=wait, path=request.url.path)
+    asked = {**asked, "client": client, **({"throttled_for_s": wait} if wait else {})}
+    access_denied(svc.archive, None, action, asked, request_id(request))
+
+
+def _unauthenticated(
+    svc: Services, request: Request, code: str, message: str, message_en: str
+) -> ApiError:
+    note_failure(svc, request, "denied", _asked(request, 401, code))
+    return ApiError(401, code, message, message_en)
+
+
+def _asked(request: Request, status: int, code: str) -> dict[str, object]:
+    return {"method": request.method, "path": request.url.path, "status": status, "code": code}
+
+
 def _caller(
     request: Request,
     svc: Annotated[Services, Depends(services)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
     """The key of the bearer header, or of the staff pages' session cookie."""
+    throttled(svc, request)
     if credentials is not None and credentials.scheme.lower() == "bearer":
         key = svc.keys.find(credentials.credentials)
     elif (cookie := request.cookies.get(COOKIE)) is not None:
@@ -46,18 +91,25 @@ def _caller(
         if key is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
             require_csrf(svc, cookie, request.headers.get(CSRF_HEADER, ""))
     else:
-        raise ApiError(
-            401,
+        raise _unauthenticated(
+            svc,
+            request,
             "unauthenticated",
             "需要 API 密钥（Authorization: Bearer …）",
             "an API key is required",
         )
     if key is None:
-        raise ApiError(
-            401, "unauthenticated", "API 密钥无效或登录已过期", "unknown API key or expired session"
+        raise _unauthenticated(
+            svc,
+            request,
+            "unauthenticated",
+            "API 密钥无效或登录已过期",
+            "unknown API key or expired session",
         )
     if not key.active:
-        raise ApiError(401, "key_revoked", "API 密钥已被吊销", "this API key has been revoked")
+        raise _unauthenticated(
+            svc, request, "key_revoked", "API 密钥已被吊销", "this API key has been revoked"
+        )
     return Actor(key.name, key.role, request_id(request))
 
 
@@ -69,8 +121,13 @@ def session_key(svc: Services, cookie: str) -> ApiKey | None:
 def allow(*roles: Role) -> Callable[..., Actor]:
     """A dependency that admits keys of these roles and refuses the rest with 403."""
 
-    def check(caller: Annotated[Actor, Depends(_caller)]) -> Actor:
+    def check(
+        request: Request,
+        svc: Annotated[Services, Depends(services)],
+        caller: Annotated[Actor, Depends(_caller)],
+    ) -> Actor:
         if caller.role not in roles:
+            access_denied(svc.archive, caller, "denied", _asked(request, 403, "forbidden"))
             allowed = "、".join(r.value for r in roles)
             raise ApiError(
                 403,

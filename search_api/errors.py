@@ -35,9 +35,12 @@ class ErrorBody(BaseModel):
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, message_en: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, message_en: str, retry_after: int = 0
+    ) -> None:
         super().__init__(message_en)
         self.status, self.code, self.message, self.message_en = status, code, message, message_en
+        self.retry_after = retry_after  # seconds, sent as Retry-After when not 0
 
 
 # How each kind of refusal of a use case is answered.
@@ -62,6 +65,7 @@ _STANDARD: dict[int, tuple[str, str, str]] = {
     404: ("not_found", "没有这个地址", "no such path"),
     405: ("method_not_allowed", "该地址不支持此方法", "method not allowed here"),
     413: ("too_large", "上传内容超过大小限制", "upload larger than allowed"),
+    429: ("too_many_failures", "失败次数过多，请稍后再试", "too many failures, try again later"),
     415: ("unsupported_media_type", "不支持的内容类型", "unsupported media type"),
     422: ("invalid_parameters", "参数有误", "invalid parameters"),
 }
@@ -71,13 +75,17 @@ def request_id(request: Request) -> str:
     return str(getattr(request.state, "request_id", "") or "")
 
 
-def error_response(request: Request, status: int, code: str, zh: str, en: str) -> JSONResponse:
+def error_response(
+    request: Request, status: int, code: str, zh: str, en: str, retry_after: int = 0
+) -> JSONResponse:
     body = ErrorBody(
         error=ErrorDetail(code=code, message=zh, message_en=en, request_id=request_id(request))
     )
     headers = {REQUEST_ID_HEADER: request_id(request)}
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
+    if retry_after:
+        headers["Retry-After"] = str(retry_after)
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
@@ -112,7 +120,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return error_response(request, exc.status, exc.code, exc.message, exc.message_en)
+        return error_response(
+            request, exc.status, exc.code, exc.message, exc.message_en, exc.retry_after
+        )
 
     @app.exception_handler(Refused)
     async def refused(request: Request, exc: Refused) -> JSONResponse:

@@ -101,8 +101,33 @@ class AuditEntryOut(BaseModel):
     query: dict[str, object]
     record_ids: list[int]
     request_id: str
+    hash: str = Field(description="此条的哈希（含前一条的哈希）")
+
+
+class AnchorOut(BaseModel):
+    id: int = Field(description="最新一条的条号")
+    hash: str = Field(description="其哈希（SHA-256）：记在系统之外，日后核对日志未被截短或重写")
+
+
+class BreakOut(BaseModel):
+    id: int = Field(description="出问题的条号")
+    problem: Literal[
+        "changed", "missing_before", "inserted_or_reordered", "anchor_gone", "anchor_changed"
+    ] = Field(
+        description="changed 内容被改；missing_before 之前有记录被删；inserted_or_reordered "
+        "接不上（前面有记录被插入或改动）；anchor_gone 锚点那条已不存在；"
+        "anchor_changed 锚点哈希不同"
+    )
+    message: str
 
 
 class AuditOut(BaseModel):
     entries: list[AuditEntryOut]
     next: str | None = Field(description="更早记录的游标")
+    anchor: AnchorOut | None = Field(None, description="审计链的锚点（最新一条）")
+
+
+class VerifyOut(BaseModel):
+    whole: bool = Field(description="哈希链是否完整")
+    breaks: list[BreakOut]
+    anchor: AnchorOut | None = Field(description="现在的锚点")

@@ -10,6 +10,7 @@ from archive.settings import Settings
 from archive.store.keys import KeyStore
 from archive.usecases import Archive
 from search_api.sessions import Sessions
+from search_api.throttle import Throttle
 
 
 @dataclass
@@ -18,6 +19,7 @@ class Services:
     archive: Archive
     keys: KeyStore
     sessions: Sessions
+    throttle: Throttle
 
 
 def services(request: Request) -> Services:

@@ -1,6 +1,6 @@
-"""Signed session cookies for the staff pages: the browser holds a key's id and an expiry,
-signed with a secret kept in the data dir, never the key itself. The key is looked up on every
-request, so revoking it ends its sessions at once."""
+"""The staff pages' session cookie and CSRF token. The cookie holds a random token of a
+session kept in the store (archive.store.sessions), never a key; the CSRF token is derived from
+it with a secret kept in the data dir, so another site can neither read nor make it."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import hashlib
 import hmac
 import os
 import secrets
-import time
 from pathlib import Path
 
+from archive.store.sessions import SessionStore
+
 COOKIE = "vetarchive_session"
-LIFETIME_S = 8 * 3600  # a working day
 CSRF_HEADER = "X-CSRF-Token"
 
 
@@ -22,37 +22,37 @@ def _mac(secret: bytes, text: str) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
+def secret_in(data_dir: Path) -> bytes:
+    """The secret of this data dir, made on first use, readable by its owner only."""
+    path = data_dir / "session-secret"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(secrets.token_bytes(32))
+    return path.read_bytes()
+
+
 class Sessions:
-    def __init__(self, secret: bytes) -> None:
+    def __init__(self, store: SessionStore, secret: bytes) -> None:
+        self.store = store
         self.secret = secret
 
-    @classmethod
-    def in_dir(cls, data_dir: Path) -> Sessions:
-        """The secret of this data dir, made on first use, readable by its owner only."""
-        path = data_dir / "session-secret"
-        if not path.exists():
-            data_dir.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as f:
-                f.write(secrets.token_bytes(32))
-        return cls(path.read_bytes())
+    @property
+    def lifetime_s(self) -> int:
+        return int(self.store.policy.lifetime.total_seconds())
 
-    def issue(self, key_id: int, now: float | None = None) -> str:
-        expires = int((now or time.time()) + LIFETIME_S)
-        payload = f"{key_id}.{expires}.{secrets.token_urlsafe(8)}"
-        return f"{payload}.{_mac(self.secret, payload)}"
+    def issue(self, key_id: int) -> str:
+        return self.store.start(key_id)
 
-    def key_id(self, token: str | None, now: float | None = None) -> int | None:
-        """The key a cookie speaks for; None when it is forged, malformed or expired."""
-        if not token or token.count(".") != 3:
+    def key_id(self, token: str | None) -> int | None:
+        """The key a cookie speaks for; None when it is unknown, ended, expired or idle."""
+        if not token or len(token) > 128:
             return None
-        payload, mac = token.rsplit(".", 1)
-        if not hmac.compare_digest(mac, _mac(self.secret, payload)):
-            return None
-        key_id, expires, _ = payload.split(".")
-        if not (key_id.isdigit() and expires.isdigit()) or int(expires) < (now or time.time()):
-            return None
-        return int(key_id)
+        return self.store.key_id(token)
+
+    def end(self, token: str) -> None:
+        self.store.end(token)
 
     def csrf(self, token: str) -> str:
         """The token pages send back with every change; another site cannot know it."""

@@ -23,8 +23,9 @@ ALLOWED: dict[str, set[str]] = {
 }
 # Inside the core: the base modules, then the store, then search, then the use cases.
 CORE_LAYERS = ("base", "archive.store", "archive.search", "archive.usecases")
-# The front end reaches the store only through the use cases; keys are how it authenticates.
-STORE_FOR_SEARCH_API = {"archive.store.keys"}
+# The front end reaches the store only through the use cases; keys and sessions are how it
+# authenticates.
+STORE_FOR_SEARCH_API = {"archive.store.keys", "archive.store.sessions"}
 
 
 def _module_name(path: Path) -> str:

@@ -28,9 +28,11 @@ from sqlalchemy import (
     inspect,
     select,
     text,
+    update,
 )
 
 from archive.store import schema
+from archive.store.chain import GENESIS, entry_hash
 
 
 def _v1_pages() -> Table:
@@ -90,19 +92,36 @@ def _v3_fields(conn: Connection) -> None:
     _v3_field_corrections().create(conn)
 
 
+_APPEND_ONLY = (
+    "CREATE TRIGGER audit_log_no_{name} BEFORE {verb} ON audit_log {when}"
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+)
+
+
+def _v4_audit_log() -> Table:
+    return Table(
+        "audit_log",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("at", DateTime(timezone=True), nullable=False, index=True),
+        Column("key_name", String(255), nullable=False),
+        Column("role", String(16), nullable=False),
+        Column("action", String(32), nullable=False),
+        Column("query", JSON, nullable=False),
+        Column("record_ids", JSON, nullable=False),
+        Column("request_id", String(64), nullable=False),
+    )
+
+
 def _v4_keys_and_audit(conn: Connection) -> None:
     # A database made at version 3 by this program already has them (create_all above).
     for index in (*schema.fields.indexes, *schema.field_corrections.indexes):
         index.create(conn, checkfirst=True)
-    schema.metadata.create_all(conn, tables=[schema.api_keys, schema.audit_log])
+    schema.metadata.create_all(conn, tables=[schema.api_keys])
+    _v4_audit_log().create(conn, checkfirst=True)
     if conn.dialect.name == "sqlite":
         for verb in ("UPDATE", "DELETE"):
-            conn.execute(
-                text(
-                    f"CREATE TRIGGER audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
-                    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
-                )
-            )
+            conn.execute(text(_APPEND_ONLY.format(verb=verb, name=verb.lower(), when="")))
 
 
 def _v5_other_items(conn: Connection) -> None:
@@ -121,6 +140,37 @@ def _v6_pointed_evidence_and_synonyms(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.field_synonyms])
 
 
+def _v7_audit_chain_and_sessions(conn: Connection) -> None:
+    """The audit log becomes a hash chain: the entries already there are chained in their
+    order (the UPDATE trigger lifted for it and put back), and INSERT OR REPLACE, which
+    passes a DELETE trigger unseen, is refused too."""
+    for column in ("prev_hash", "hash"):
+        conn.execute(text(f"ALTER TABLE audit_log ADD COLUMN {column} VARCHAR(64)"))
+    schema.metadata.create_all(conn, tables=[schema.audit_head, schema.web_sessions])
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        conn.execute(text("DROP TRIGGER audit_log_no_update"))
+    t = schema.audit_log
+    last_id, last_hash = 0, GENESIS
+    for row in conn.execute(select(t).order_by(t.c.id)).mappings().all():
+        entry = dict(row)
+        digest = entry_hash(last_hash, entry)
+        conn.execute(update(t).where(t.c.id == row["id"]).values(prev_hash=last_hash, hash=digest))
+        last_id, last_hash = row["id"], digest
+    conn.execute(schema.audit_head.insert().values(id=1, last_id=last_id, last_hash=last_hash))
+    if sqlite:
+        conn.execute(text(_APPEND_ONLY.format(verb="UPDATE", name="update", when="")))
+        conn.execute(
+            text(
+                _APPEND_ONLY.format(
+                    verb="INSERT",
+                    name="replace",
+                    when="WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id) ",
+                )
+            )
+        )
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1,
     _v2_page_cells,
@@ -128,6 +178,7 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v4_keys_and_audit,
     _v5_other_items,
     _v6_pointed_evidence_and_synonyms,
+    _v7_audit_chain_and_sessions,
 )
 LATEST = len(MIGRATIONS)
 

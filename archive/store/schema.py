@@ -180,11 +180,12 @@ api_keys = Table(
 )
 
 # Every search, record view, lookup and correction (since schema version 4). Appended only:
-# on SQLite, triggers refuse UPDATE and DELETE (migrations.py).
+# on SQLite, triggers refuse UPDATE, DELETE and INSERT OR REPLACE (migrations.py). Since
+# version 7 a hash chain (archive.store.audit): each entry's hash covers the one before.
 audit_log = Table(
     "audit_log",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Integer, primary_key=True, autoincrement=False),
     Column("at", DateTime(timezone=True), nullable=False, index=True),
     Column("key_name", String(255), nullable=False),
     Column("role", String(16), nullable=False),
@@ -192,6 +193,32 @@ audit_log = Table(
     Column("query", JSON, nullable=False),
     Column("record_ids", JSON, nullable=False),
     Column("request_id", String(64), nullable=False),
+    Column("prev_hash", String(64)),
+    Column("hash", String(64)),
+)
+
+# The head of the audit chain, one row: where the next entry goes on from. Written first in
+# every append, so that appends queue behind its lock (a cache of the last entry: `verify`
+# trusts only the entries themselves).
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("last_id", Integer, nullable=False),
+    Column("last_hash", String(64), nullable=False),
+)
+
+# Signed-in sessions of the staff pages (since version 7): the browser holds a random token,
+# the store its SHA-256. Ending one (sign-out, the key revoked, idle too long) is immediate.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),  # SHA-256 of the token
+    Column("key_id", Integer, ForeignKey("api_keys.id"), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
 )
 
 job_files = Table(

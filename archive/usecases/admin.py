@@ -7,20 +7,28 @@ from dataclasses import dataclass
 
 from archive.domain import Actor
 from archive.search.model import SearchUnavailable
-from archive.store.audit import AuditEntry, AuditQuery
+from archive.store.audit import Anchor, AuditEntry, AuditQuery, Break
 from archive.store.stats import Period, Progress, progress
 from archive.store.store import StoreError
 from archive.usecases.context import Archive
+from archive.usecases.errors import Invalid
 
 # What the front ends ask the audit trail with, and get back.
 __all__ = [
+    "Anchor",
     "AuditEntry",
     "AuditQuery",
+    "Break",
     "Readiness",
+    "access_denied",
+    "audit_anchor",
     "audit_trail",
     "digitisation_progress",
+    "parse_anchor",
     "readiness",
     "signed_in",
+    "signed_out",
+    "verify_audit",
 ]
 
 
@@ -34,9 +42,53 @@ def signed_in(archive: Archive, actor: Actor) -> None:
     archive.audit.record(actor, "sign_in", {}, [])
 
 
+def access_denied(
+    archive: Archive,
+    actor: Actor | None,
+    action: str,
+    asked: dict[str, object],
+    request_id: str = "",
+) -> None:
+    """A request refused (no valid key, a role that may not, a failed sign-in): on record like
+    every look. ``actor`` is None when no one could be told: the entry names no one."""
+    if actor is None:
+        archive.audit.record_as("（未认证）", "", action, asked, [], request_id)
+    else:
+        archive.audit.record(actor, action, asked, [])
+
+
+def signed_out(archive: Archive, actor: Actor) -> None:
+    archive.audit.record(actor, "sign_out", {}, [])
+
+
 def audit_trail(archive: Archive, asked: AuditQuery) -> list[AuditEntry]:
     """Entries newest first, as asked."""
     return archive.audit.entries(asked)
+
+
+def audit_anchor(archive: Archive) -> Anchor | None:
+    """The latest entry's number and hash, to be noted outside the system."""
+    return archive.audit.anchor()
+
+
+def verify_audit(archive: Archive, anchor: Anchor | None = None) -> list[Break]:
+    """Every place the audit chain does not hold (none: it is whole), checked against an
+    anchor noted earlier when one is given."""
+    return archive.audit.verify(anchor)
+
+
+def parse_anchor(text: str) -> Anchor:
+    """An anchor as noted: ``N:HASH``."""
+    number, _, digest = text.strip().partition(":")
+    if not (
+        number.isdigit() and len(digest) == 64 and all(c in "0123456789abcdef" for c in digest)
+    ):
+        raise Invalid(
+            "invalid_anchor",
+            "锚点应为“条号:哈希”（哈希为 64 位十六进制）",
+            "an anchor is N:HASH, the hash 64 hex digits",
+        )
+    return Anchor(int(number), digest)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,11 +9,19 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse
 
 from archive.domain import Actor
-from archive.usecases.admin import AuditQuery, audit_trail, digitisation_progress, readiness
+from archive.usecases.admin import (
+    AuditQuery,
+    audit_anchor,
+    audit_trail,
+    digitisation_progress,
+    parse_anchor,
+    readiness,
+    verify_audit,
+)
 from archive.usecases.synonyms import decide_synonym, list_synonyms
 from archive.usecases.views import SynonymOut, progress_dict
 from search_api.auth import ADMINS, SEARCHERS, allow
-from search_api.schemas import AuditEntryOut, AuditOut, DecisionIn
+from search_api.schemas import AnchorOut, AuditEntryOut, AuditOut, BreakOut, DecisionIn, VerifyOut
 from search_api.services import Services, services
 
 router = APIRouter()
@@ -36,9 +44,31 @@ def audit(
     asked = AuditQuery(before, limit, action, key_name, since, until)
     entries = audit_trail(svc.archive, asked)
     last = entries[-1].id if len(entries) == limit else None
+    anchor = audit_anchor(svc.archive)
     return AuditOut(
         entries=[AuditEntryOut.model_validate(e, from_attributes=True) for e in entries],
         next=str(last) if last else None,
+        anchor=AnchorOut.model_validate(anchor, from_attributes=True) if anchor else None,
+    )
+
+
+@router.get(
+    "/audit/verify", response_model=VerifyOut, tags=["管理"], summary="核对审计哈希链（仅 admin）"
+)
+def audit_verify(
+    caller: Annotated[Actor, Depends(allow(*ADMINS))],
+    svc: Annotated[Services, Depends(services)],
+    anchor: Annotated[
+        str | None, Query(max_length=100, description="以前记下的锚点“条号:哈希”")
+    ] = None,
+) -> VerifyOut:
+    """逐条重算哈希：被改、被删、被插入的记录都会报出；给了锚点还能发现日志被截短或整体重写。"""
+    breaks = verify_audit(svc.archive, parse_anchor(anchor) if anchor else None)
+    now = audit_anchor(svc.archive)
+    return VerifyOut(
+        whole=not breaks,
+        breaks=[BreakOut.model_validate(b, from_attributes=True) for b in breaks],
+        anchor=AnchorOut.model_validate(now, from_attributes=True) if now else None,
     )
 
 

@@ -14,15 +14,23 @@ from markupsafe import Markup, escape
 
 from archive.domain import Actor, Role
 from archive.usecases import Refused
-from archive.usecases.admin import digitisation_progress, signed_in
+from archive.usecases.admin import audit_anchor, digitisation_progress, signed_in, signed_out
 from archive.usecases.find import SEARCH_PARAMS, find_records
 from archive.usecases.records import other_documents, view_record
 from archive.usecases.views import progress_dict
-from search_api.auth import REVIEWERS, SEARCHERS, require_csrf, session_key
-from search_api.errors import refused_status, request_id
+from search_api.auth import (
+    REVIEWERS,
+    SEARCHERS,
+    client_of,
+    note_failure,
+    require_csrf,
+    session_key,
+    throttled,
+)
+from search_api.errors import ApiError, refused_status, request_id
 from search_api.routes.search import search_out
 from search_api.services import Services, services
-from search_api.sessions import COOKIE, LIFETIME_S
+from search_api.sessions import COOKIE
 from search_api.web.chart import progress_chart
 from search_api.web.labels import FACET_LABELS, FIELD_LABELS, FILE_STATES, ROLE_LABELS
 
@@ -106,12 +114,24 @@ def login_form(request: Request, next: str = "/") -> HTMLResponse:
 def login(
     request: Request, svc: Svc, key: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
 ) -> Response:
+    try:
+        throttled(svc, request)
+    except ApiError as exc:
+        return templates.TemplateResponse(
+            request,
+            "login.html",
+            {"next": next, "error": exc.message},
+            status_code=429,
+            headers={"Retry-After": str(exc.retry_after)},
+        )
     found = svc.keys.find(key.strip())
     if found is None or not found.active:
+        note_failure(svc, request, "sign_in_failed", {"reason": "revoked" if found else "unknown"})
         error = "此密钥已被吊销。" if found else "密钥无效。"
         return templates.TemplateResponse(
             request, "login.html", {"next": next, "error": error}, status_code=401
         )
+    svc.throttle.succeeded(client_of(request))
     if found.role is Role.SERVICE:
         return templates.TemplateResponse(
             request,
@@ -124,7 +144,7 @@ def login(
     response.set_cookie(
         COOKIE,
         svc.sessions.issue(found.id),
-        max_age=LIFETIME_S,
+        max_age=svc.sessions.lifetime_s,
         httponly=True,
         secure=True,
         samesite="strict",
@@ -138,6 +158,11 @@ def logout(request: Request, svc: Svc, csrf: Annotated[str, Form()] = "") -> Red
     cookie = request.cookies.get(COOKIE, "")
     if cookie:
         require_csrf(svc, cookie, csrf)
+        key = session_key(svc, cookie)
+        # Ended in the store, not only forgotten by this browser: a copy of the cookie dies too.
+        svc.sessions.end(cookie)
+        if key is not None:
+            signed_out(svc.archive, Actor(key.name, key.role, request_id(request)))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE, httponly=True, secure=True, samesite="strict")
     return response
@@ -248,4 +273,5 @@ def progress_page(
         figures=figures,
         by=period,
         chart=progress_chart(figures),
+        anchor=audit_anchor(svc.archive) if caller.role is Role.ADMIN else None,
     )

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sqlalchemy import text
+
 from archive.domain import FIELD_KEYS
 from archive.search.feed import drain
 from archive.search.sqlite_backend import SqliteBackend
@@ -113,3 +115,16 @@ def test_searches_and_exports_from_the_command_line_are_audited_as_the_operator(
     assert search.action == "search" and search.record_ids == [wang]
     assert search.key_name.startswith("本机:") and search.query["name"] == "王伟"
     assert export.action == "export" and export.record_ids == [wang]
+    # The log verifies whole, and says where it was cut once someone with the file deletes.
+    verified = _archive(["audit", "verify"], data)
+    assert verified.returncode == 0 and "审计日志完整" in verified.stdout
+    anchor = verified.stdout.split("审计锚点：")[1].split()[0]
+    assert f"审计锚点（请另行记下）：{anchor}" in _archive(["stats"], data).stdout
+    store = Store.open(f"sqlite:///{data / 'archive.db'}")
+    with store.begin() as conn:
+        conn.execute(text("DROP TRIGGER audit_log_no_delete"))
+        conn.execute(text("DELETE FROM audit_log WHERE action = 'export'"))
+    store.close()
+    cut = _archive(["audit", "verify", "--anchor", anchor], data)
+    assert cut.returncode == 1 and "anchor_gone" in cut.stderr
+    assert _archive(["audit", "verify", "--anchor", "x"], data).returncode == 2

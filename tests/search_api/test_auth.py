@@ -5,10 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from archive.domain import Role
+from archive.settings import Settings
+from archive.store import Store
+from archive.store.audit import AuditLog
+from search_api.app import create_app
 from search_api.auth import ADMINS, LOOKUPS, READERS, REVIEWERS, SEARCHERS
-from tests.search_api.conftest import WANG_ID, Api
+from search_api.throttle import Throttle
+from tests.search_api.conftest import WANG_ID, Api, fill
 
 # (method, path with {doc}, body, roles allowed)
 ROUTES: list[tuple[str, str, dict[str, Any] | None, tuple[Role, ...]]] = [
@@ -19,6 +25,7 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, tuple[Role, ...]]] = [
     ("GET", "/api/v1/documents/{doc}/pages/1/image?width=64", None, READERS),
     ("POST", "/api/v1/lookup", {"queries": [{"id_number": WANG_ID}]}, LOOKUPS),
     ("GET", "/api/v1/audit", None, ADMINS),
+    ("GET", "/api/v1/audit/verify", None, ADMINS),
     ("GET", "/api/v1/stats", None, SEARCHERS),
 ]
 CALLERS = [*(r.value for r in Role), None, "revoked", "garbage"]
@@ -62,3 +69,38 @@ def test_probes_need_no_key(api: Api) -> None:
     assert api.client.get("/healthz").json() == {"status": "ok"}
     ready = api.client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["status"] == "ready"
+
+
+def test_every_refusal_is_audited_and_guessing_keys_is_stopped(settings: Settings) -> None:
+    secrets, _ = fill(settings)
+    few = settings.model_copy(update={"auth_failures": 5, "auth_window_s": 30.0})
+    with TestClient(create_app(few), raise_server_exceptions=False) as client:
+        staff = {"Authorization": f"Bearer {secrets['staff']}"}
+        assert client.get("/api/v1/audit", headers=staff).status_code == 403
+        guesses = [
+            client.get("/api/v1/stats", headers={"Authorization": f"Bearer vak_{n}"})
+            for n in range(7)
+        ]
+        assert [g.status_code for g in guesses] == [401] * 5 + [429] * 2
+        assert guesses[-1].json()["error"]["code"] == "too_many_failures"
+        assert int(guesses[-1].headers["Retry-After"]) == 30
+    store = Store.open(settings.resolved_database_url)
+    denied = [e for e in AuditLog(store).entries() if e.action == "denied"]
+    store.close()
+    # Newest first: five refused keys (the last began the wait), then staff's 403.
+    assert [e.query["status"] for e in denied] == [401] * 5 + [403]
+    assert denied[0].query["throttled_for_s"] == 30.0 and denied[-1].key_name == "staff"
+    assert {e.key_name for e in denied[:5]} == {"（未认证）"}
+
+
+def test_each_wait_is_longer_than_the_last() -> None:
+    now = [0.0]
+    throttle = Throttle(2, 10.0, clock=lambda: now[0])
+    assert throttle.failed("a") == 0 and throttle.failed("a") == 10.0
+    assert throttle.wait_s("a") == 10.0 and throttle.wait_s("b") == 0
+    now[0] = 11.0
+    assert throttle.wait_s("a") == 0
+    throttle.failed("a")
+    assert throttle.failed("a") == 20.0  # the second time, twice as long
+    throttle.succeeded("a")
+    assert throttle.wait_s("a") == 0

@@ -7,9 +7,11 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from archive.settings import Settings
 from archive.store import Store
+from archive.store.audit import AuditLog
 from archive.store.keys import KeyStore
 from search_api.app import create_app
 from tests.search_api.conftest import WANG_ID, fill
@@ -116,10 +118,48 @@ def test_revoking_a_key_ends_its_sessions_and_sign_out_clears_the_cookie(
     _sign_in(client, keys["admin"])
     home = client.get("/")
     assert home.status_code == 200
+    copy = client.cookies["vetarchive_session"]
     out = client.post("/logout", data={"csrf": _csrf(home.text)}, follow_redirects=False)
     assert out.status_code == 303 and 'vetarchive_session=""' in out.headers["set-cookie"]
+    # The session ended on the server: a copy of the cookie kept from before is worth nothing.
+    client.cookies.set("vetarchive_session", copy, domain="testserver.local")
+    assert client.get("/", follow_redirects=False).status_code == 303
+    assert client.get("/api/v1/stats").status_code == 401
+    client.cookies.clear()
     _sign_in(client, keys["admin"])
     store = Store.open(settings.resolved_database_url)
     KeyStore(store).revoke("admin")
     store.close()
     assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_session_idle_too_long_ends(settings: Settings) -> None:
+    keys, _ = fill(settings)
+    with TestClient(create_app(settings), base_url="https://testserver") as client:
+        _sign_in(client, keys["staff"])
+        assert client.get("/", follow_redirects=False).status_code == 200
+        store = Store.open(settings.resolved_database_url)
+        with store.begin() as conn:  # as if the last request were long ago
+            conn.execute(text("UPDATE web_sessions SET seen_at = '2000-01-01 00:00:00'"))
+        store.close()
+        assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_guessing_keys_at_the_sign_in_page_is_stopped_and_audited(settings: Settings) -> None:
+    keys, _ = fill(settings)
+    few = settings.model_copy(update={"auth_failures": 3, "auth_window_s": 60.0})
+    with TestClient(create_app(few), base_url="https://testserver") as client:
+        codes = [client.post("/login", data={"key": f"vak_guess{n}"}).status_code for n in range(5)]
+        assert codes == [401, 401, 401, 429, 429]
+        # The right key waits too: the client is stopped, not the key.
+        waited = client.post("/login", data={"key": keys["staff"]})
+        assert waited.status_code == 429 and int(waited.headers["Retry-After"]) > 0
+        audit = client.get(
+            "/api/v1/audit?action=sign_in_failed",
+            headers={"Authorization": f"Bearer {keys['admin']}"},
+        )
+    assert audit.status_code == 429  # the same client: it waits for the API too
+    store = Store.open(settings.resolved_database_url)
+    failed = [e for e in AuditLog(store).entries() if e.action == "sign_in_failed"]
+    store.close()
+    assert len(failed) == 3 and failed[0].query["throttled_for_s"] == 60.0
