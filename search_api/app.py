@@ -17,7 +17,7 @@ from archive.settings import Settings
 from archive.store.keys import KeyStore
 from archive.store.sessions import SessionPolicy, SessionStore
 from archive.usecases import Archive
-from search_api import errors, headers
+from search_api import docs, errors, headers
 from search_api.errors import ErrorBody
 from search_api.routes import admin, lookup, pages, persons, records, search, uploads
 from search_api.services import Services
@@ -65,6 +65,8 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served by search_api.docs, from the app's own files
+        redoc_url=None,
         responses={
             401: {"model": ErrorBody, "description": "缺少、无效或已吊销的密钥"},
             403: {"model": ErrorBody, "description": "角色无权"},
@@ -79,6 +81,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(web.router)
     app.include_router(review.router)
     app.mount("/static", StaticFiles(directory=web.HERE / "static"), name="static")
+    docs.install(app)
 
     @app.exception_handler(web.SignIn)
     async def sign_in_first(request: Request, exc: web.SignIn) -> RedirectResponse:

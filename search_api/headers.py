@@ -19,6 +19,7 @@ CSP = "; ".join(
         "script-src 'self'",
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:",
+        "worker-src 'self' blob:",  # ReDoc's search runs in a worker it makes from a blob
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",
@@ -30,8 +31,9 @@ FIXED = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
-# FastAPI's interactive docs load Swagger UI and ReDoc from a CDN and run an inline script.
-_DOCS = ("/docs", "/redoc")
+
+
+_SHARED = ("/static/", "/docs-assets/")  # the app's own files: the same for everyone
 
 
 def install(app: FastAPI) -> None:
@@ -42,10 +44,9 @@ def install(app: FastAPI) -> None:
         response = await call_next(request)
         path = request.url.path
         response.headers.update(FIXED)
-        if not path.startswith(_DOCS):
-            response.headers["Content-Security-Policy"] = CSP
+        response.headers["Content-Security-Policy"] = CSP
         # Answers hold personal data: none is cached, save the app's own scripts and styles,
         # and what a route decided for itself (a page scan, private to the browser for an hour).
-        if not path.startswith("/static/") and "cache-control" not in response.headers:
+        if not path.startswith(_SHARED) and "cache-control" not in response.headers:
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -3,6 +3,8 @@ nothing personal in a cache."""
 
 from __future__ import annotations
 
+import re
+
 from search_api.headers import CSP
 from tests.search_api.conftest import Api
 
@@ -32,3 +34,14 @@ def test_the_apps_own_scripts_may_be_cached(api: Api) -> None:
     assert script.status_code == 200 and "window.print" in script.text
     _secured(script.headers)
     assert "no-store" not in script.headers.get("Cache-Control", "")
+
+
+def test_the_api_docs_need_no_internet_and_run_no_inline_script(api: Api) -> None:
+    for path in ("/docs", "/redoc"):
+        page = api.client.get(path)
+        assert page.status_code == 200 and page.headers["Content-Security-Policy"] == CSP
+        scripts = re.findall(r"<script([^>]*)>", page.text)
+        assert scripts and all('src="/' in s for s in scripts), scripts  # own files only
+        assert "http" not in page.text  # no CDN
+        for asset in re.findall(r'(?:src|href)="(/[^"]+)"', page.text):
+            assert api.client.get(asset).status_code == 200, asset

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -78,6 +79,13 @@ def server(settings: Settings, samples: list[SampleFile]) -> Iterator[tuple[str,
         role: KeyStore(store).create(role.value, role)[1] for role in (Role.STAFF, Role.ARCHIVIST)
     }
     store.close()
+    with _serving(settings) as url:
+        yield url, {**{role.value: key for role, key in keys.items()}, "reviewed": str(ids[0])}
+
+
+@contextmanager
+def _serving(settings: Settings) -> Iterator[str]:
+    """A real `archive serve` on the data dir, until the block ends."""
     port = _free_port()
     env = {
         **os.environ,
@@ -92,9 +100,11 @@ def server(settings: Settings, samples: list[SampleFile]) -> Iterator[tuple[str,
                 break
         except httpx.TransportError:
             time.sleep(0.2)
-    yield url, {**{role.value: key for role, key in keys.items()}, "reviewed": str(ids[0])}
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=30)
+    try:
+        yield url
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
 
 
 @pytest.fixture
@@ -249,3 +259,18 @@ def test_review_by_pointing_a_click_takes_a_reading_and_a_drawn_box_is_read(
     assert unit["value"] == "".join(read.split())
     [done] = unit["history"]
     assert done["pointed"]["how"] == "region" and done["pointed"]["evidence"]["text"] == read
+
+
+@pytest.mark.slow
+def test_the_api_docs_render_from_the_apps_own_files(
+    settings: Settings, browser: WebDriver
+) -> None:
+    """Swagger UI and ReDoc, with no internet and under the CSP (no inline script): each shows
+    the operations of the schema."""
+    with _serving(settings) as url:
+        browser.get(f"{url}/docs")
+        _until_text(browser, By.CSS_SELECTOR, "#swagger-ui", "/api/v1/records/search", 30)
+        _shot(browser, "docs-swagger")
+        browser.get(f"{url}/redoc")
+        _until_text(browser, By.TAG_NAME, "body", "检索档案", 30)
+        _shot(browser, "docs-redoc")
