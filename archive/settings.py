@@ -95,3 +95,9 @@ class Settings(BaseSettings):
     @property
     def logs_dir(self) -> Path:
         return self.data_dir / "logs"
+
+    @property
+    def spool_dir(self) -> Path:
+        """Where a request's upload waits while it streams in: inside the data dir, never the
+        system's shared temp dir."""
+        return self.data_dir / "tmp"

@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -41,7 +41,11 @@ class ExportFormat(StrEnum):
 
 def _settings() -> Settings:
     settings = Settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # A data dir made by an older version may be open to all: closing the dir closes every
+    # file in it to other accounts, whatever the files' own modes.
+    with suppress(PermissionError):
+        settings.data_dir.chmod(0o700)
     logs.configure(settings.logs_dir, settings.log_level)
     return settings
 
@@ -85,6 +89,9 @@ def main(
     ] = False,
 ) -> None:
     """Ingest scans, export and search the archive."""
+    # Everything the archive writes (the database, originals, page images, exports, logs) is
+    # personal data: for the account that runs it only, in this process and the ones it starts.
+    os.umask(0o077)
 
 
 @app.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -43,6 +44,10 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         archive = Archive.open(settings)
+        # Uploads spool to disk as they stream in (Starlette's multipart parser uses the
+        # process's temp dir): inside the data dir, beside the rest of the personal data.
+        settings.spool_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        system_temp, tempfile.tempdir = tempfile.tempdir, str(settings.spool_dir)
         policy = SessionPolicy(
             timedelta(hours=settings.session_hours),
             timedelta(minutes=settings.session_idle_minutes),
@@ -58,6 +63,7 @@ def create_app(settings: Settings) -> FastAPI:
         # full collection no longer walks it in the middle of a request.
         gc.freeze()
         yield
+        tempfile.tempdir = system_temp
         archive.close()
 
     app = FastAPI(

@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 
 from archive.usecases import Conflict, Gone, Invalid, NotFound, Refused, Unavailable
@@ -108,6 +109,13 @@ def install(app: FastAPI) -> None:
         request.state.request_id = given if ok else uuid.uuid4().hex
         try:
             response = await call_next(request)
+        except ClientDisconnect:
+            # The client went away before its body was in (or sent less than its
+            # Content-Length said): no fault of ours and no one to answer; a line, no stack.
+            log.info("api.client_gone", path=request.url.path, request_id=request.state.request_id)
+            response = error_response(
+                request, 400, "incomplete_body", "请求体不完整", "the request body was cut short"
+            )
         except Exception:
             log.exception(
                 "api.unhandled", path=request.url.path, request_id=request.state.request_id

@@ -42,6 +42,10 @@ def test_ingest_exit_status_summary_and_export(samples: list[SampleFile], tmp_pa
     assert "坏文件.pdf" in done.stderr and "unsupported_type" in done.stderr
     assert "成功 2，跳过 0，失败 1" in done.stderr
 
+    # Personal data, for the account that runs the archive only.
+    assert data.stat().st_mode & 0o777 == 0o700
+    for path in (data / "archive.db", *(data / "originals").rglob("*.*")):
+        assert path.stat().st_mode & 0o777 == 0o600, path
     again = _archive(["ingest", str(jpeg.path), str(pdf.path)], data)
     assert again.returncode == 0 and "成功 0，跳过 2，失败 0" in again.stderr
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import tempfile
+
 from fastapi.testclient import TestClient
 
 from archive.settings import Settings
@@ -92,3 +96,53 @@ def test_a_missing_page_image_and_the_image_cache(api: Api) -> None:
         _error(api.get(f"/api/v1/documents/{doc}/pages/1/image?kind=processed"), 410)["code"]
         == "image_missing"
     )
+
+
+def test_a_client_that_sends_less_than_its_content_length_is_no_server_error(api: Api) -> None:
+    """It promises 100 kB of upload, sends a few bytes and hangs up: a 400 and a log line,
+    not an unhandled error with a stack."""
+    app = create_app(api.settings)
+    parts: list[dict[str, object]] = [
+        {
+            "type": "http.request",
+            "body": b'--x\r\nContent-Disposition: form-data; name="files"; filename="a.pdf"\r\n'
+            b"\r\n%PDF-1.4",
+            "more_body": True,
+        }
+    ]
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return parts.pop(0) if parts else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    async def hang_up() -> None:
+        async with app.router.lifespan_context(app):
+            assert tempfile.gettempdir() == str(api.settings.spool_dir)  # uploads spool there
+            scope = {
+                "type": "http",
+                "asgi": {"version": "3.0"},
+                "http_version": "1.1",
+                "method": "POST",
+                "scheme": "http",
+                "path": "/api/v1/uploads",
+                "raw_path": b"/api/v1/uploads",
+                "root_path": "",
+                "query_string": b"",
+                "server": ("testserver", 80),
+                "client": ("127.0.0.1", 5000),
+                "headers": [
+                    (b"authorization", f"Bearer {api.keys['archivist']}".encode()),
+                    (b"content-type", b"multipart/form-data; boundary=x"),
+                    (b"content-length", b"100000"),
+                ],
+            }
+            await app(scope, receive, send)  # type: ignore[arg-type]
+
+    asyncio.run(hang_up())
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")  # type: ignore[misc]
+    assert start["status"] == 400 and json.loads(body)["error"]["code"] == "incomplete_body"
+    assert not list(api.settings.uploads_dir.glob("*/*"))  # nothing half-kept
