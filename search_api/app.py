@@ -19,7 +19,6 @@ from archive.store.keys import KeyStore
 from archive.store.sessions import SessionPolicy, SessionStore
 from archive.usecases import Archive
 from search_api import docs, errors, headers
-from search_api.errors import ErrorBody
 from search_api.routes import admin, lookup, pages, persons, records, search, uploads
 from search_api.services import Services
 from search_api.sessions import Sessions, secret_in
@@ -73,11 +72,7 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,  # served by search_api.docs, from the app's own files
         redoc_url=None,
-        responses={
-            401: {"model": ErrorBody, "description": "缺少、无效或已吊销的密钥"},
-            403: {"model": ErrorBody, "description": "角色无权"},
-            422: {"model": ErrorBody, "description": "参数有误"},
-        },
+        responses=errors.documented(*errors.EVERY_ROUTE),
     )
     errors.install(app)
     headers.install(app)

@@ -44,6 +44,29 @@ class ApiError(Exception):
         self.retry_after = retry_after  # seconds, sent as Retry-After when not 0
 
 
+# What each error status means, as the OpenAPI schema says it (`documented`).
+_MEANING: dict[int, str] = {
+    400: "请求格式有误（如上传格式错、请求体不完整）",
+    401: "缺少、无效或已吊销的密钥，或登录已过期",
+    403: "角色无权，或缺少页面的 CSRF 令牌",
+    404: "没有这个对象",
+    409: "与对象当前的状态冲突",
+    410: "数据库记着的文件已不在数据目录中",
+    413: "超过大小限制",
+    415: "内容类型不支持",
+    422: "参数有误",
+    429: "认证失败次数过多，须等待 Retry-After 秒",
+    503: "检索服务或识别引擎暂不可用",
+}
+# Every route may answer these (the app declares them once).
+EVERY_ROUTE = (400, 401, 403, 422, 429)
+
+
+def documented(*statuses: int) -> dict[int | str, dict[str, object]]:
+    """The error answers of a route for its OpenAPI ``responses``, all in the one shape."""
+    return {s: {"model": ErrorBody, "description": _MEANING[s]} for s in statuses}
+
+
 # How each kind of refusal of a use case is answered.
 _REFUSED_STATUS: dict[type[Refused], int] = {
     Invalid: 422,

@@ -21,6 +21,7 @@ from archive.usecases.admin import (
 from archive.usecases.synonyms import decide_synonym, list_synonyms
 from archive.usecases.views import SynonymOut, progress_dict
 from search_api.auth import ADMINS, SEARCHERS, allow
+from search_api.errors import documented
 from search_api.schemas import AnchorOut, AuditEntryOut, AuditOut, BreakOut, DecisionIn, VerifyOut
 from search_api.services import Services, services
 
@@ -89,6 +90,7 @@ def synonyms(
 
 @router.post(
     "/admin/synonyms/{synonym_id}",
+    responses=documented(404, 409),
     response_model=SynonymOut,
     tags=["管理"],
     summary="采纳或不采纳一条标签建议（仅 admin）",
@@ -122,7 +124,7 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@health.get("/readyz", summary="数据库与检索后端可用")
+@health.get("/readyz", summary="数据库与检索后端可用", responses={503: {"description": "不可用"}})
 def readyz(svc: Annotated[Services, Depends(services)]) -> JSONResponse:
     """就绪：数据库与检索后端都可用（否则 503，problems 说明原因）；notices 列出可用但需要处理的事项
     （例如检索索引由旧版本建立，需运行 archive reindex）。"""

@@ -15,6 +15,7 @@ from PIL import Image
 from archive.domain import Actor
 from archive.usecases.records import page_image as find_page_image
 from search_api.auth import READERS, allow
+from search_api.errors import documented
 from search_api.services import Services, services
 
 router = APIRouter(tags=["页面图像"])
@@ -46,6 +47,7 @@ def _thumbnail(path: FsPath, width: int) -> bytes:
     responses={
         200: {"content": {"image/jpeg": {}, "image/png": {}}, "description": "图像"},
         304: {"description": "未变化"},
+        **documented(404, 410),
     },
 )
 def page_image(

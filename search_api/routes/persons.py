@@ -10,13 +10,17 @@ from archive.domain import Actor
 from archive.usecases.persons import view_person
 from archive.usecases.views import PersonOut
 from search_api.auth import SEARCHERS, allow
+from search_api.errors import documented
 from search_api.services import Services, services
 
 router = APIRouter(tags=["档案"])
 
 
 @router.get(
-    "/persons/{id_number}", response_model=PersonOut, summary="一个人的全部档案（合并，不掩盖冲突）"
+    "/persons/{id_number}",
+    response_model=PersonOut,
+    summary="一个人的全部档案（合并，不掩盖冲突）",
+    responses=documented(404),
 )
 def get_person(
     id_number: Annotated[

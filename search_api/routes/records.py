@@ -11,6 +11,7 @@ from archive.usecases import correct, pointing
 from archive.usecases.records import view_record
 from archive.usecases.views import FieldOut, RecordOut, RegionOut
 from search_api.auth import REVIEWERS, SEARCHERS, allow
+from search_api.errors import documented
 from search_api.schemas import CorrectionIn, RegionIn
 from search_api.services import Services, services
 
@@ -18,7 +19,12 @@ router = APIRouter(tags=["档案"])
 DocumentId = Annotated[int, Path(ge=1, le=2**62, description="档案编号")]
 
 
-@router.get("/records/{document_id}", response_model=RecordOut, summary="一份档案：全部字段及出处")
+@router.get(
+    "/records/{document_id}",
+    response_model=RecordOut,
+    summary="一份档案：全部字段及出处",
+    responses=documented(404),
+)
 def get_record(
     document_id: DocumentId,
     caller: Annotated[Actor, Depends(allow(*SEARCHERS))],
@@ -28,7 +34,10 @@ def get_record(
 
 
 @router.patch(
-    "/records/{document_id}/fields/{key}", response_model=FieldOut, summary="更正或确认一个字段"
+    "/records/{document_id}/fields/{key}",
+    response_model=FieldOut,
+    summary="更正或确认一个字段",
+    responses=documented(404, 409),
 )
 def correct_field(
     document_id: DocumentId,
@@ -48,6 +57,7 @@ def correct_field(
 @router.post(
     "/records/{document_id}/pages/{number}/read",
     response_model=RegionOut,
+    responses=documented(404, 410, 503),
     summary="识别页面上所框的区域",
 )
 def read_region(

@@ -13,6 +13,7 @@ from archive.text import ISO_DATE
 from archive.usecases.find import Found, find_records
 from archive.usecases.views import SearchOut, hit_out
 from search_api.auth import SEARCHERS, allow
+from search_api.errors import documented
 from search_api.services import Services, services
 
 router = APIRouter(tags=["检索"])
@@ -31,7 +32,9 @@ def search_out(found: Found) -> SearchOut:
     )
 
 
-@router.get("/records/search", response_model=SearchOut, summary="检索档案")
+@router.get(
+    "/records/search", response_model=SearchOut, summary="检索档案", responses=documented(503)
+)
 def search_records(
     caller: Annotated[Actor, Depends(allow(*SEARCHERS))],
     svc: Annotated[Services, Depends(services)],

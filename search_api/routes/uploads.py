@@ -26,7 +26,7 @@ from archive.settings import Settings
 from archive.usecases.uploads import job_progress, queue_upload
 from archive.usecases.views import JobOut
 from search_api.auth import REVIEWERS, allow
-from search_api.errors import ApiError
+from search_api.errors import ApiError, ErrorBody, documented
 from search_api.services import Services, services
 
 router = APIRouter(tags=["上传"])
@@ -96,8 +96,11 @@ def _too_large(limit: int) -> ApiError:
         }
     },
     responses={
-        413: {"description": "超过大小限制"},
-        415: {"description": "不是 multipart，或没有一个文件是 PDF/TIFF/JPEG/PNG"},
+        **documented(413),
+        415: {
+            "model": ErrorBody,
+            "description": "不是 multipart，或没有一个文件是 PDF/TIFF/JPEG/PNG",
+        },
     },
 )
 async def upload(
@@ -195,7 +198,12 @@ def _refused(path: str, name: str, looks_like: str) -> FileResult:
     )
 
 
-@router.get("/jobs/{job_id}", response_model=JobOut, summary="上传作业的进度（逐个文件）")
+@router.get(
+    "/jobs/{job_id}",
+    response_model=JobOut,
+    summary="上传作业的进度（逐个文件）",
+    responses=documented(404),
+)
 def get_job(
     job_id: Annotated[int, PathParam(ge=1, le=2**62)],
     caller: Annotated[Actor, Depends(allow(*REVIEWERS))],
