@@ -23,6 +23,7 @@ from archive.settings import Settings
 from archive.store.keys import ApiKeyError, KeyStore
 from archive.store.stats import Period
 from archive.usecases import Archive, Refused
+from archive.usecases.accounts import create_user, list_users, manage_user
 from archive.usecases.admin import audit_anchor, digitisation_progress, parse_anchor, verify_audit
 from archive.usecases.find import Found, find_records
 from archive.usecases.index import rebuild_index, sync_index
@@ -326,6 +327,77 @@ def keys_revoke(key: Annotated[str, typer.Argument(help="the key's name or numbe
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from exc
     err.print(f"已吊销密钥 #{revoked.id}「{revoked.name}」")
+
+
+users_app = typer.Typer(no_args_is_help=True, help="personal staff accounts")
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("create")
+def users_create(
+    name: Annotated[str, typer.Option("--name", help="the user name people sign in with")],
+    role: Annotated[Role, typer.Option("--role", help="what the person may do")],
+    display: Annotated[str, typer.Option("--display", help="the person's own name")] = "",
+) -> None:
+    """Make an account; its first password is printed once, to be changed at first sign-in."""
+    with _archive() as archive:
+        try:
+            user, password = create_user(archive, _operator(), name, role, display)
+        except Refused as exc:
+            _refused(exc)
+            raise typer.Exit(1) from exc
+    err.print(
+        f"已建立账户「{user.username}」（{user.role.value}）；初始密码只显示这一次，首次登录须修改："
+    )
+    typer.echo(password)
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """Every account, disabled ones included; never a password."""
+    with _archive() as archive:
+        users = list_users(archive)
+    table = Table(title=f"共 {len(users)} 个账户")
+    for header in ("用户名", "姓名", "角色", "动态码", "状态"):
+        table.add_column(header)
+    for u in users:
+        state = (
+            "已停用"
+            if not u.active
+            else f"锁定至 {u.locked_until:%Y-%m-%d %H:%M}"
+            if u.locked_until
+            else "待改初始密码"
+            if u.must_change
+            else "正常"
+        )
+        table.add_row(u.username, u.display_name, u.role.value, "是" if u.totp else "否", state)
+    Console().print(table)
+
+
+class UserChange(StrEnum):
+    disable = "disable"
+    enable = "enable"
+    unlock = "unlock"
+    reset = "reset"
+    totp_off = "totp_off"
+
+
+@users_app.command("change")
+def users_change(
+    what: Annotated[UserChange, typer.Argument(help="disable, enable, unlock, reset, totp_off")],
+    name: Annotated[str, typer.Argument(help="the user name")],
+) -> None:
+    """Disable, enable or unlock an account, reset its password (a new first password is
+    printed) or turn its second factor off."""
+    with _archive() as archive:
+        try:
+            user, password = manage_user(archive, _operator(), name, what.value)
+        except Refused as exc:
+            _refused(exc)
+            raise typer.Exit(1) from exc
+    err.print(f"账户「{user.username}」：{what.value} 完成")
+    if password:
+        typer.echo(password)
 
 
 class StatsPeriod(StrEnum):

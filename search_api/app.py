@@ -17,13 +17,14 @@ from archive import __version__
 from archive.settings import Settings
 from archive.store.keys import KeyStore
 from archive.store.sessions import SessionPolicy, SessionStore
+from archive.store.users import UserStore
 from archive.usecases import Archive
 from search_api import docs, errors, headers
 from search_api.routes import admin, lookup, pages, persons, records, search, uploads
 from search_api.services import Services
 from search_api.sessions import Sessions, secret_in
 from search_api.throttle import Throttle
-from search_api.web import review
+from search_api.web import accounts, review
 from search_api.web import routes as web
 
 API_PREFIX = "/api/v1"
@@ -55,6 +56,7 @@ def create_app(settings: Settings) -> FastAPI:
             settings,
             archive,
             KeyStore(archive.store),
+            UserStore(archive.store),
             Sessions(SessionStore(archive.store, policy), secret_in(settings.data_dir)),
             Throttle(settings.auth_failures, settings.auth_window_s),
         )
@@ -79,6 +81,7 @@ def create_app(settings: Settings) -> FastAPI:
     for module in (search, records, persons, pages, lookup, uploads, admin):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(admin.health)
+    app.include_router(accounts.router)
     app.include_router(web.router)
     app.include_router(review.router)
     app.mount("/static", StaticFiles(directory=web.HERE / "static"), name="static")
@@ -87,6 +90,10 @@ def create_app(settings: Settings) -> FastAPI:
     @app.exception_handler(web.SignIn)
     async def sign_in_first(request: Request, exc: web.SignIn) -> RedirectResponse:
         return RedirectResponse(f"/login?next={quote(str(request.url.path))}", status_code=303)
+
+    @app.exception_handler(web.ChangePassword)
+    async def change_password_first(request: Request, exc: web.ChangePassword) -> RedirectResponse:
+        return RedirectResponse("/account", status_code=303)
 
     return app
 

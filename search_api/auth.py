@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
+from dataclasses import dataclass
 from math import ceil
 from typing import Annotated
 
@@ -14,7 +15,6 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from archive.domain import Actor, Role
-from archive.store.keys import ApiKey
 from archive.usecases.admin import access_denied
 from search_api.errors import ApiError, request_id
 from search_api.services import Services, services
@@ -82,15 +82,12 @@ def _caller(
     svc: Annotated[Services, Depends(services)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
-    """The key of the bearer header, or of the staff pages' session cookie."""
+    """The key of the bearer header, or the account or key of the staff pages' session."""
     throttled(svc, request)
     if credentials is not None and credentials.scheme.lower() == "bearer":
-        key = svc.keys.find(credentials.credentials)
-    elif (cookie := request.cookies.get(COOKIE)) is not None:
-        key = session_key(svc, cookie)
-        if key is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
-            require_csrf(svc, cookie, request.headers.get(CSRF_HEADER, ""))
-    else:
+        return _by_key(svc, request, credentials.credentials)
+    cookie = request.cookies.get(COOKIE)
+    if cookie is None:
         raise _unauthenticated(
             svc,
             request,
@@ -98,14 +95,13 @@ def _caller(
             "需要 API 密钥（Authorization: Bearer …）",
             "an API key is required",
         )
+    return _by_session(svc, request, cookie)
+
+
+def _by_key(svc: Services, request: Request, secret: str) -> Actor:
+    key = svc.keys.find(secret)
     if key is None:
-        raise _unauthenticated(
-            svc,
-            request,
-            "unauthenticated",
-            "API 密钥无效或登录已过期",
-            "unknown API key or expired session",
-        )
+        raise _unauthenticated(svc, request, "unauthenticated", "API 密钥无效", "unknown API key")
     if not key.active:
         raise _unauthenticated(
             svc, request, "key_revoked", "API 密钥已被吊销", "this API key has been revoked"
@@ -113,9 +109,61 @@ def _caller(
     return Actor(key.name, key.role, request_id(request))
 
 
-def session_key(svc: Services, cookie: str) -> ApiKey | None:
-    key_id = svc.sessions.key_id(cookie)
-    return svc.keys.get(key_id) if key_id is not None else None
+def _by_session(svc: Services, request: Request, cookie: str) -> Actor:
+    signed = signed_in_as(svc, cookie)
+    if signed is None:
+        # A session that ended (signed out, idle, expired) is no guess: not counted.
+        raise ApiError(401, "unauthenticated", "登录已过期，请重新登录", "the session has ended")
+    if not signed.active:
+        raise _unauthenticated(svc, request, signed.inactive_code, *signed.inactive_message)
+    if signed.must_change:
+        raise ApiError(
+            403,
+            "password_change_required",
+            "请先修改初始密码",
+            "change the first password before anything else",
+        )
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        require_csrf(svc, cookie, request.headers.get(CSRF_HEADER, ""))
+    return Actor(signed.name, signed.role, request_id(request))
+
+
+@dataclass(frozen=True, slots=True)
+class Signed:
+    """Who a session cookie speaks for, as of this request."""
+
+    name: str  # the user name, or the key's name
+    role: Role
+    active: bool  # the account not disabled, the key not revoked
+    must_change: bool  # a first (or reset) password still to change
+    user_id: int | None  # None for a session signed in with a key
+
+    @property
+    def inactive_code(self) -> str:
+        return "account_disabled" if self.user_id else "key_revoked"
+
+    @property
+    def inactive_message(self) -> tuple[str, str]:
+        if self.user_id:
+            return "此账户已被停用", "this account has been disabled"
+        return "API 密钥已被吊销", "this API key has been revoked"
+
+
+def signed_in_as(svc: Services, cookie: str) -> Signed | None:
+    """The account or key behind a session cookie, looked up afresh; None when the session has
+    ended (signed out, idle, expired) or never was."""
+    owner = svc.sessions.owner(cookie)
+    if owner is None:
+        return None
+    if owner.user_id is not None:
+        user = svc.users.get(owner.user_id)
+        if user is None:
+            return None
+        return Signed(user.username, user.role, user.active, user.must_change, user.id)
+    key = svc.keys.get(owner.key_id) if owner.key_id is not None else None
+    if key is None:
+        return None
+    return Signed(key.name, key.role, key.active, False, None)
 
 
 def allow(*roles: Role) -> Callable[..., Actor]:

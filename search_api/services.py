@@ -8,6 +8,7 @@ from fastapi import Request
 
 from archive.settings import Settings
 from archive.store.keys import KeyStore
+from archive.store.users import UserStore
 from archive.usecases import Archive
 from search_api.sessions import Sessions
 from search_api.throttle import Throttle
@@ -18,6 +19,7 @@ class Services:
     settings: Settings
     archive: Archive
     keys: KeyStore
+    users: UserStore
     sessions: Sessions
     throttle: Throttle
 

@@ -11,7 +11,7 @@ import os
 import secrets
 from pathlib import Path
 
-from archive.store.sessions import SessionStore
+from archive.store.sessions import Owner, SessionStore
 
 COOKIE = "vetarchive_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -42,14 +42,14 @@ class Sessions:
     def lifetime_s(self) -> int:
         return int(self.store.policy.lifetime.total_seconds())
 
-    def issue(self, key_id: int) -> str:
-        return self.store.start(key_id)
+    def issue(self, owner: Owner) -> str:
+        return self.store.start(owner)
 
-    def key_id(self, token: str | None) -> int | None:
-        """The key a cookie speaks for; None when it is unknown, ended, expired or idle."""
+    def owner(self, token: str | None) -> Owner | None:
+        """Whose session a cookie is; None when it is unknown, ended, expired or idle."""
         if not token or len(token) > 128:
             return None
-        return self.store.key_id(token)
+        return self.store.owner(token)
 
     def end(self, token: str) -> None:
         self.store.end(token)

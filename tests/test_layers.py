@@ -25,7 +25,7 @@ ALLOWED: dict[str, set[str]] = {
 CORE_LAYERS = ("base", "archive.store", "archive.search", "archive.usecases")
 # The front end reaches the store only through the use cases; keys and sessions are how it
 # authenticates.
-STORE_FOR_SEARCH_API = {"archive.store.keys", "archive.store.sessions"}
+STORE_FOR_SEARCH_API = {"archive.store.keys", "archive.store.sessions", "archive.store.users"}
 
 
 def _module_name(path: Path) -> str:

@@ -60,6 +60,10 @@ class KeyStore:
         secret = KEY_PREFIX + secrets.token_urlsafe(32)
         try:
             with self.store.begin() as conn:
+                if conn.execute(
+                    select(schema.users.c.id).where(schema.users.c.username == name)
+                ).first():
+                    raise ApiKeyError(f"已有名为「{name}」的用户，密钥请另取名称")
                 result = conn.execute(
                     schema.api_keys.insert().values(
                         name=name,

@@ -140,13 +140,13 @@ def _v6_pointed_evidence_and_synonyms(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.field_synonyms])
 
 
-def _v7_audit_chain_and_sessions(conn: Connection) -> None:
-    """The audit log becomes a hash chain: the entries already there are chained in their
-    order (the UPDATE trigger lifted for it and put back), and INSERT OR REPLACE, which
-    passes a DELETE trigger unseen, is refused too."""
+def _v7_audit_chain_accounts_and_sessions(conn: Connection) -> None:
+    """Personal accounts and server-side sessions; the audit log becomes a hash chain: the
+    entries already there are chained in their order (the UPDATE trigger lifted for it and put
+    back), and INSERT OR REPLACE, which passes a DELETE trigger unseen, is refused too."""
     for column in ("prev_hash", "hash"):
         conn.execute(text(f"ALTER TABLE audit_log ADD COLUMN {column} VARCHAR(64)"))
-    schema.metadata.create_all(conn, tables=[schema.audit_head, schema.web_sessions])
+    schema.metadata.create_all(conn, tables=[schema.audit_head, schema.users, schema.web_sessions])
     sqlite = conn.dialect.name == "sqlite"
     if sqlite:
         conn.execute(text("DROP TRIGGER audit_log_no_update"))
@@ -178,7 +178,7 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v4_keys_and_audit,
     _v5_other_items,
     _v6_pointed_evidence_and_synonyms,
-    _v7_audit_chain_and_sessions,
+    _v7_audit_chain_accounts_and_sessions,
 )
 LATEST = len(MIGRATIONS)
 

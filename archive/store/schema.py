@@ -208,13 +208,33 @@ audit_head = Table(
     Column("last_hash", String(64), nullable=False),
 )
 
+# Personal staff accounts (since version 7; archive.store.users). Never deleted: disabled.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("display_name", String(255), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(255), nullable=False),  # argon2id
+    Column("must_change", Boolean, nullable=False),
+    Column("totp_secret", String(64)),
+    Column("failures", Integer, nullable=False),  # in a row, since the last success or lock
+    Column("lockouts", Integer, nullable=False),  # times locked: each doubles the next lock
+    Column("locked_until", DateTime(timezone=True)),
+    Column("disabled_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
 # Signed-in sessions of the staff pages (since version 7): the browser holds a random token,
-# the store its SHA-256. Ending one (sign-out, the key revoked, idle too long) is immediate.
+# the store its SHA-256. Ending one (sign-out, the key revoked or the user disabled, idle too
+# long) is immediate. A session is a person's (user_id) or, as before accounts, a key's.
 web_sessions = Table(
     "web_sessions",
     metadata,
     Column("id", String(64), primary_key=True),  # SHA-256 of the token
-    Column("key_id", Integer, ForeignKey("api_keys.id"), nullable=False, index=True),
+    Column("key_id", Integer, ForeignKey("api_keys.id"), index=True),
+    Column("user_id", Integer, ForeignKey("users.id"), index=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("seen_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),

@@ -7,27 +7,19 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from archive.domain import Actor, Role
 from archive.usecases import Refused
-from archive.usecases.admin import audit_anchor, digitisation_progress, signed_in, signed_out
+from archive.usecases.admin import audit_anchor, digitisation_progress
 from archive.usecases.find import SEARCH_PARAMS, find_records
 from archive.usecases.records import other_documents, view_record
 from archive.usecases.views import progress_dict
-from search_api.auth import (
-    REVIEWERS,
-    SEARCHERS,
-    client_of,
-    note_failure,
-    require_csrf,
-    session_key,
-    throttled,
-)
-from search_api.errors import ApiError, refused_status, request_id
+from search_api.auth import REVIEWERS, SEARCHERS, Signed, signed_in_as
+from search_api.errors import refused_status, request_id
 from search_api.routes.search import search_out
 from search_api.services import Services, services
 from search_api.sessions import COOKIE
@@ -60,12 +52,28 @@ class SignIn(Exception):
     """The page needs a signed-in user; answered with a redirect to the sign-in page."""
 
 
+class ChangePassword(Exception):
+    """The person still has a first (or reset) password: every page sends them to change it."""
+
+
 def session_of(request: Request, svc: Services) -> tuple[Actor, str]:
+    """Who is signed in on this page, and their cookie."""
+    caller, cookie, _ = signed_of(request, svc)
+    return caller, cookie
+
+
+def signed_of(
+    request: Request, svc: Services, *, changing: bool = False
+) -> tuple[Actor, str, Signed]:
+    """Who is signed in on this page, or a redirect to the sign-in page (or, for a first
+    password, to the page that changes it, unless ``changing`` it is what they are doing)."""
     cookie = request.cookies.get(COOKIE, "")
-    key = session_key(svc, cookie) if cookie else None
-    if key is None or not key.active:
+    signed = signed_in_as(svc, cookie) if cookie else None
+    if signed is None or not signed.active:
         raise SignIn()
-    return Actor(key.name, key.role, request_id(request)), cookie
+    if signed.must_change and not changing:
+        raise ChangePassword()
+    return Actor(signed.name, signed.role, request_id(request)), cookie, signed
 
 
 def render(
@@ -100,72 +108,6 @@ def denied(request: Request, svc: Services, caller: Actor, cookie: str, what: st
         403,
         message=f"您的角色（{ROLE_LABELS[caller.role.value]}）无权{what}。",
     )
-
-
-# --- sign-in -----------------------------------------------------------------------------
-
-
-@router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str = "/") -> HTMLResponse:
-    return templates.TemplateResponse(request, "login.html", {"next": next, "error": None})
-
-
-@router.post("/login", response_model=None)
-def login(
-    request: Request, svc: Svc, key: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
-) -> Response:
-    try:
-        throttled(svc, request)
-    except ApiError as exc:
-        return templates.TemplateResponse(
-            request,
-            "login.html",
-            {"next": next, "error": exc.message},
-            status_code=429,
-            headers={"Retry-After": str(exc.retry_after)},
-        )
-    found = svc.keys.find(key.strip())
-    if found is None or not found.active:
-        note_failure(svc, request, "sign_in_failed", {"reason": "revoked" if found else "unknown"})
-        error = "此密钥已被吊销。" if found else "密钥无效。"
-        return templates.TemplateResponse(
-            request, "login.html", {"next": next, "error": error}, status_code=401
-        )
-    svc.throttle.succeeded(client_of(request))
-    if found.role is Role.SERVICE:
-        return templates.TemplateResponse(
-            request,
-            "login.html",
-            {"next": next, "error": "外部系统密钥不能登录页面。"},
-            status_code=403,
-        )
-    target = next if next.startswith("/") and not next.startswith("//") else "/"
-    response = RedirectResponse(target, status_code=303)
-    response.set_cookie(
-        COOKIE,
-        svc.sessions.issue(found.id),
-        max_age=svc.sessions.lifetime_s,
-        httponly=True,
-        secure=True,
-        samesite="strict",
-    )
-    signed_in(svc.archive, Actor(found.name, found.role, request_id(request)))
-    return response
-
-
-@router.post("/logout")
-def logout(request: Request, svc: Svc, csrf: Annotated[str, Form()] = "") -> RedirectResponse:
-    cookie = request.cookies.get(COOKIE, "")
-    if cookie:
-        require_csrf(svc, cookie, csrf)
-        key = session_key(svc, cookie)
-        # Ended in the store, not only forgotten by this browser: a copy of the cookie dies too.
-        svc.sessions.end(cookie)
-        if key is not None:
-            signed_out(svc.archive, Actor(key.name, key.role, request_id(request)))
-    response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(COOKIE, httponly=True, secure=True, samesite="strict")
-    return response
 
 
 # --- search --------------------------------------------------------------------------------

@@ -132,3 +132,20 @@ def test_searches_and_exports_from_the_command_line_are_audited_as_the_operator(
     cut = _archive(["audit", "verify", "--anchor", anchor], data)
     assert cut.returncode == 1 and "anchor_gone" in cut.stderr
     assert _archive(["audit", "verify", "--anchor", "x"], data).returncode == 2
+
+
+def test_accounts_for_people_and_keys_for_every_role_from_the_command_line(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    for role in ("staff", "archivist", "service", "admin"):
+        made = _archive(["keys", "create", "--role", role, "--name", f"k-{role}"], data)
+        assert made.returncode == 0 and made.stdout.startswith("vak_"), made.stderr
+    person = _archive(["users", "create", "--name", "zhangli", "--role", "staff"], data)
+    assert person.returncode == 0 and len(person.stdout.strip()) >= 16, person.stderr
+    assert (
+        _archive(["users", "create", "--name", "k-staff", "--role", "staff"], data).returncode == 1
+    )
+    reset = _archive(["users", "change", "reset", "zhangli"], data)
+    assert reset.returncode == 0 and reset.stdout.strip() != person.stdout.strip()
+    listed = _archive(["users", "list"], data)
+    assert "zhangli" in listed.stdout and "待改初始密码" in listed.stdout
+    assert _archive(["users", "change", "disable", "nobody"], data).returncode == 1

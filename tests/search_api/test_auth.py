@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from archive.domain import Role
 from archive.settings import Settings
 from archive.store import Store
 from archive.store.audit import AuditLog
+from archive.store.users import UserStore
 from search_api.app import create_app
 from search_api.auth import ADMINS, LOOKUPS, READERS, REVIEWERS, SEARCHERS
 from search_api.throttle import Throttle
@@ -104,3 +106,41 @@ def test_each_wait_is_longer_than_the_last() -> None:
     assert throttle.failed("a") == 20.0  # the second time, twice as long
     throttle.succeeded("a")
     assert throttle.wait_s("a") == 0
+
+
+def test_people_signed_in_with_their_accounts_get_the_same_matrix(settings: Settings) -> None:
+    """Every route for a person of each role, by the session cookie of their own account; a
+    disabled account's session gets 401 (a signed-out one: test_pages)."""
+    fill(settings)
+    store = Store.open(settings.resolved_database_url)
+    users = UserStore(store)
+    people = {}
+    for role in (Role.STAFF, Role.ARCHIVIST, Role.ADMIN):
+        user, first = users.create(f"p-{role.value}", role)
+        users.change_password(user.id, first, "a-long-enough-password")
+        people[role] = user.username
+    doc = store.iter_documents().__next__().document.id
+    store.close()
+    with TestClient(create_app(settings), base_url="https://testserver") as client:
+        for role, username in people.items():
+            client.cookies.clear()
+            data = {"username": username, "password": "a-long-enough-password"}
+            assert client.post("/login", data=data, follow_redirects=False).status_code == 303
+            csrf = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/").text)
+            assert csrf
+            for method, path, body, allowed in ROUTES:
+                response = client.request(
+                    method,
+                    path.format(doc=doc),
+                    json=body,
+                    headers={"X-CSRF-Token": csrf.group(1)},
+                )
+                expected = 200 if role in allowed else 403
+                assert response.status_code == expected, (username, path, response.text)
+        store = Store.open(settings.resolved_database_url)
+        UserStore(store).disable(people[Role.ADMIN])
+        store.close()
+        disabled = client.get("/api/v1/stats")
+        assert (
+            disabled.status_code == 401 and disabled.json()["error"]["code"] == "account_disabled"
+        )
