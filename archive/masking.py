@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from archive.domain import LineRecord
 from archive.text import DIGIT_LOOKALIKES
 
 SHOWN = 6  # the region code: all of an ID number staff may see
@@ -95,3 +96,17 @@ def mask_ids_in_text(text: str) -> str:
         last = end
     out.append(text[last:])
     return "".join(out)
+
+
+def id_boxes(lines: list[LineRecord], on_original: bool) -> list[list[int]]:
+    """Where ID numbers stand on a page image, to be painted over for one who may not see
+    them: every word of a line that holds one (masked text differs from the text) and has a
+    digit or lookalike in it, so that a number split over several words is covered whole."""
+    boxes = []
+    for line in lines:
+        if mask_ids_in_text(line.text) == line.text:
+            continue
+        for word in line.words:
+            if any(_idlike(ch) for ch in word.text):
+                boxes.append(list(word.box_original if on_original else word.box))
+    return boxes

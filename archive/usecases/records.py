@@ -8,6 +8,7 @@ from os import stat_result
 from pathlib import Path
 
 from archive.domain import Actor
+from archive.masking import id_boxes
 from archive.usecases.context import Archive
 from archive.usecases.errors import Gone, NotFound
 from archive.usecases.views import Masker, RecordOut, record_out
@@ -68,6 +69,9 @@ def fields_to_review(archive: Archive) -> int:
 class PageImage:
     path: Path
     stat: stat_result  # of the file when it was looked at: its size and when it changed
+    # Boxes to paint over before the actor sees it: where ID numbers stand, for one who may
+    # not see them (archive.masking); empty for everyone else.
+    hidden: list[list[int]]
 
 
 def page_image(
@@ -78,8 +82,9 @@ def page_image(
     processed: bool = False,
     width: int | None = None,
 ) -> PageImage:
-    """The image file of a page, the scan as scanned or as processed; looking is audited like
-    any view of a record (the image itself cannot be masked)."""
+    """The image file of a page, the scan as scanned or as processed, with where ID numbers
+    stand to be painted over for one who may not see them; looking is audited like any view
+    of a record."""
     page = next((p for p in archive.store.pages_of(document_id) if p.number == number), None)
     asked = {
         "document_id": document_id,
@@ -99,5 +104,16 @@ def page_image(
             "页面图像文件已不在数据目录中",
             "the page image file is gone from the data dir",
         ) from exc
+    hidden: list[list[int]] = []
+    if not actor.sees_id_numbers:
+        record = next(r for r in archive.store.page_records(document_id) if r.number == number)
+        hidden = id_boxes(record.lines, on_original=not processed)
+        if not processed:
+            # The ID number field's evidence too: the box the extractor read it from.
+            hidden += [
+                list(f.evidence.box)
+                for f in archive.store.current_fields(document_id)
+                if f.key == "id_number" and f.evidence and f.evidence.page == number
+            ]
     archive.audit.record(actor, "view_image", asked, [document_id])
-    return PageImage(path, stat)
+    return PageImage(path, stat, hidden)

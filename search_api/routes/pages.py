@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse, Response
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from archive.domain import Actor
 from archive.usecases.records import page_image as find_page_image
@@ -28,10 +28,20 @@ class ImageKind(StrEnum):
     processed = "processed"
 
 
-def _thumbnail(path: FsPath, width: int) -> bytes:
+def _image(path: FsPath, width: int | None, hidden: list[list[int]]) -> bytes:
+    """The page as JPEG, ``width`` wide when given, the ``hidden`` boxes painted over (a
+    margin round each: a box read by OCR may sit a little inside the ink)."""
     with Image.open(path) as scan:
-        scan.draft("L" if scan.mode == "L" else "RGB", (width, width * 4))  # JPEG decodes smaller
+        if width and not hidden:
+            scan.draft("L" if scan.mode == "L" else "RGB", (width, width * 4))  # decodes smaller
         image: Image.Image = scan
+        if hidden:
+            image = image.convert("L" if image.mode in ("1", "L") else "RGB")
+            draw = ImageDraw.Draw(image)
+            for x0, y0, x1, y1 in hidden:
+                pad = max(2, (y1 - y0) // 4)
+                draw.rectangle((x0 - pad, y0 - pad, x1 + pad, y1 + pad), fill=0)
+        width = width or image.width
         if image.width > width:
             height = max(1, round(image.height * width / image.width))
             image = image.resize((width, height), Image.Resampling.LANCZOS)
@@ -66,16 +76,12 @@ def page_image(
     processed = kind is ImageKind.processed
     image = find_page_image(svc.archive, caller, document_id, number, processed, width)
     path, stat = image.path, image.stat
-    etag = (
-        '"'
-        + hashlib.sha256(f"{path}:{stat.st_mtime_ns}:{stat.st_size}:{width}".encode()).hexdigest()[
-            :32
-        ]
-        + '"'
-    )
+    seen = f"{path}:{stat.st_mtime_ns}:{stat.st_size}:{width}:{image.hidden}"
+    etag = '"' + hashlib.sha256(seen.encode()).hexdigest()[:32] + '"'
+
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
-    if width is None:
+    if width is None and not image.hidden:
         return FileResponse(path, headers=headers)
-    return Response(_thumbnail(path, width), media_type="image/jpeg", headers=headers)
+    return Response(_image(path, width, image.hidden), media_type="image/jpeg", headers=headers)

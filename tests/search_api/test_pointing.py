@@ -301,7 +301,7 @@ def test_the_review_page_lays_the_reading_over_the_scan_and_takes_a_pointed_valu
         page = client.get(skip.group(1).replace("&amp;", "&")).text
     piece = re.search(r'class="take piece"[^>]*data-box="([\d,]+)" data-text="安徽省长丰县"', page)
     assert piece, "the value's words are a piece to click"
-    assert "archivist（档案员）" in page  # who is signed in, by the key's name
+    assert ">archivist</a><span>（档案员）" in page  # who is signed in, by the key's name
     assert "机器没有找到这一项" in page and f"{LABEL}：安徽省长丰县" in page  # the pair listed
     csrf = _csrf(page)
     read = client.post(
