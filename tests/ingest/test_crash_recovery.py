@@ -115,7 +115,11 @@ def test_ctrl_c_leaves_a_consistent_store(tmp_path: Path, signal_number: int) ->
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    time.sleep(3)
+    # Interrupted once the run is under way (its job opened), not after a guessed delay.
+    deadline = time.monotonic() + 120
+    while _count(data / "archive.db", "select count(*) from jobs") < 1:
+        assert proc.poll() is None and time.monotonic() < deadline, "the run did not start"
+        time.sleep(0.02)
     os.killpg(proc.pid, signal_number)
     proc.wait(timeout=120)
     subprocess.run(
