@@ -15,6 +15,7 @@ from archive.usecases.context import Archive
 from archive.usecases.errors import Invalid, Unavailable
 from archive.usecases.views import Masker
 
+MAX_PARAM_CHARS = 200  # the longest condition the API's own parameters take (q)
 MAX_WINDOW = 10_000  # deepest result a cursor may reach (Elasticsearch's default window)
 DATE_PARAMS = tuple(
     f"{d}_{end}" for d in ("birth", "enlistment", "discharge") for end in ("from", "to")
@@ -28,6 +29,13 @@ def _query(
     """The conditions, stripped and checked, and the query for them from the offset the cursor
     stands for; by ID tails only for one who ``sees_ids``."""
     params = {k: str(given.get(k, "")).strip() for k in SEARCH_PARAMS}
+    for key, value in params.items():
+        if len(value) > MAX_PARAM_CHARS:
+            raise Invalid(
+                "too_long",
+                f"{key}：检索条件至多 {MAX_PARAM_CHARS} 个字符",
+                f"{key}: a search condition has at most {MAX_PARAM_CHARS} characters",
+            )
     for key in DATE_PARAMS:
         if params[key] and not is_iso_date(params[key], month_required=False):
             raise Invalid(

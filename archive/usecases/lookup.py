@@ -26,8 +26,12 @@ def _month_or_day(value: str) -> str:
 class LookupQuery(BaseModel):
     """按身份证号，或按姓名加出生日期查询一个人。"""
 
-    id_number: str | None = Field(None, description="18 位身份证号", examples=[ID_EXAMPLE])
-    name: str | None = Field(None, description="姓名（与 birth_date 同用）", examples=["王伟"])
+    id_number: str | None = Field(
+        None, max_length=32, description="18 位身份证号", examples=[ID_EXAMPLE]
+    )
+    name: str | None = Field(
+        None, max_length=64, description="姓名（与 birth_date 同用）", examples=["王伟"]
+    )
     birth_date: Annotated[str, AfterValidator(_month_or_day)] | None = Field(
         None, description="出生日期 yyyy-mm 或 yyyy-mm-dd（与 name 同用）", examples=["1949-12"]
     )

@@ -23,7 +23,14 @@ from archive.usecases.accounts import (
     sign_in,
 )
 from archive.usecases.admin import signed_in, signed_out
-from search_api.auth import client_of, note_failure, require_csrf, signed_in_as, throttled
+from search_api.auth import (
+    Signed,
+    client_of,
+    note_failure,
+    require_csrf,
+    signed_in_as,
+    throttled,
+)
 from search_api.errors import ApiError, request_id
 from search_api.services import Services
 from search_api.sessions import COOKIE
@@ -120,7 +127,9 @@ def _with_key(request: Request, svc: Services, secret: str, next: str) -> Respon
 
 
 @router.post("/logout")
-def logout(request: Request, svc: Svc, csrf: Annotated[str, Form()] = "") -> RedirectResponse:
+def logout(
+    request: Request, svc: Svc, csrf: Annotated[str, Form(max_length=128)] = ""
+) -> RedirectResponse:
     cookie = request.cookies.get(COOKIE, "")
     if cookie:
         require_csrf(svc, cookie, csrf)
@@ -153,6 +162,23 @@ def account_page(request: Request, svc: Svc) -> HTMLResponse:
     )
 
 
+def _refused(
+    request: Request,
+    svc: Services,
+    caller: Actor,
+    cookie: str,
+    signed: Signed,
+    secret: str | None,
+    error: str,
+) -> HTMLResponse:
+    """The account page again, with why the change was refused."""
+    user = svc.users.get(signed.user_id) if signed.user_id else None
+    return render(
+        request, svc, "account.html", caller, cookie, 422,
+        user=user, must_change=signed.must_change, secret=secret, error=error,
+    )  # fmt: skip
+
+
 @router.post("/account/password", response_model=None)
 def change_password(
     request: Request,
@@ -160,7 +186,7 @@ def change_password(
     old: Annotated[str, Form(max_length=256)],
     new: Annotated[str, Form(max_length=256)],
     again: Annotated[str, Form(max_length=256)],
-    csrf: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
     caller, cookie, signed = signed_of(request, svc, changing=True)
     require_csrf(svc, cookie, csrf)
@@ -171,11 +197,7 @@ def change_password(
             raise ApiError(422, "mismatch", "两次输入的新密码不一致", "the new passwords differ")
         change_own_password(svc.archive, caller, signed.user_id, old, new)
     except (Refused, ApiError) as exc:
-        return render(
-            request, svc, "account.html", caller, cookie, 422,
-            user=svc.users.get(signed.user_id), must_change=signed.must_change,
-            secret=None, error=exc.message,
-        )  # fmt: skip
+        return _refused(request, svc, caller, cookie, signed, None, exc.message)
     return RedirectResponse("/account?changed=1", status_code=303)
 
 
@@ -185,7 +207,7 @@ def turn_on_totp(
     svc: Svc,
     secret: Annotated[str, Form(max_length=64)],
     code: Annotated[str, Form(max_length=16)],
-    csrf: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
     caller, cookie, signed = signed_of(request, svc)
     require_csrf(svc, cookie, csrf)
@@ -194,11 +216,7 @@ def turn_on_totp(
     try:
         enable_totp(svc.archive, caller, signed.user_id, secret, code)
     except Refused as exc:
-        return render(
-            request, svc, "account.html", caller, cookie, 422,
-            user=svc.users.get(signed.user_id), must_change=False, secret=secret,
-            error=exc.message,
-        )  # fmt: skip
+        return _refused(request, svc, caller, cookie, signed, secret, exc.message)
     return RedirectResponse("/account?totp=1", status_code=303)
 
 
@@ -238,7 +256,7 @@ def add_user(
     username: Annotated[str, Form(max_length=64)],
     role: Annotated[Role, Form()],
     display_name: Annotated[str, Form(max_length=255)] = "",
-    csrf: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form(max_length=128)] = "",
 ) -> HTMLResponse:
     caller, cookie, _ = signed_of(request, svc)
     require_csrf(svc, cookie, csrf)
@@ -253,7 +271,11 @@ def add_user(
 
 @router.post("/admin/users/{username}/{what}", response_class=HTMLResponse)
 def change_user(
-    request: Request, svc: Svc, username: str, what: str, csrf: Annotated[str, Form()] = ""
+    request: Request,
+    svc: Svc,
+    username: str,
+    what: str,
+    csrf: Annotated[str, Form(max_length=128)] = "",
 ) -> HTMLResponse:
     caller, cookie, _ = signed_of(request, svc)
     require_csrf(svc, cookie, csrf)

@@ -105,10 +105,10 @@ def review(
     document_id: Annotated[int, Form(ge=1, le=2**62)],
     key: Annotated[str, Form(max_length=32)],
     value: Annotated[str, Form()] = "",
-    csrf: Annotated[str, Form()] = "",
-    pointed_page: Annotated[str, Form()] = "",
-    pointed_bbox: Annotated[str, Form()] = "",
-    pointed_how: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form(max_length=128)] = "",
+    pointed_page: Annotated[str, Form(max_length=16)] = "",
+    pointed_bbox: Annotated[str, Form(max_length=64)] = "",
+    pointed_how: Annotated[str, Form(max_length=16)] = "",
 ) -> Response:
     """Confirm (the value unchanged) or correct, typed or pointed at; the index is told at
     once."""
@@ -136,7 +136,7 @@ def review_read(
     document_id: Annotated[int, Form(ge=1, le=2**62)],
     page: Annotated[int, Form(ge=1, le=100_000)],
     bbox: Annotated[str, Form(max_length=64)],
-    csrf: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
     """The engine's reading of a box drawn on the page, for the page's script (JSON)."""
     caller, cookie = session_of(request, svc)
@@ -174,8 +174,8 @@ def decide(
     request: Request,
     svc: Svc,
     synonym_id: Annotated[int, Path(ge=1, le=2**62)],
-    accept: Annotated[str, Form()],
-    csrf: Annotated[str, Form()] = "",
+    accept: Annotated[str, Form(max_length=8)],
+    csrf: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
     caller, cookie = session_of(request, svc)
     if caller.role is not Role.ADMIN:

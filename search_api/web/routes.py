@@ -118,12 +118,12 @@ def search_page(request: Request, svc: Svc, cursor: str | None = None) -> HTMLRe
     """The search box and filters; every condition is in the URL, to bookmark and share."""
     caller, cookie = session_of(request, svc)
     params = {k: v for k, v in request.query_params.items() if k in SEARCH_PARAMS and v}
-    result, error = None, None
+    result, error, status = None, None, 200
     if params:
         try:
             result = search_out(find_records(svc.archive, caller, params, 20, cursor))
         except Refused as exc:
-            error = exc.message
+            error, status = exc.message, refused_status(exc)
 
     def with_(**changes: str) -> str:
         merged = {**params, **changes}
@@ -135,6 +135,7 @@ def search_page(request: Request, svc: Svc, cursor: str | None = None) -> HTMLRe
         "search.html",
         caller,
         cookie,
+        status,
         params=params,
         result=result,
         error=error,

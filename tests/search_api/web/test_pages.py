@@ -163,3 +163,12 @@ def test_guessing_keys_at_the_sign_in_page_is_stopped_and_audited(settings: Sett
     failed = [e for e in AuditLog(store).entries() if e.action == "sign_in_failed"]
     store.close()
     assert len(failed) == 3 and failed[0].query["throttled_for_s"] == 60.0
+
+
+def test_every_text_a_page_takes_is_bounded(
+    site: tuple[TestClient, dict[str, str], dict[str, int]],
+) -> None:
+    client, keys, _ = site
+    _sign_in(client, keys["staff"])
+    page = client.get("/", params={"q": "王" * 5000})
+    assert page.status_code == 422 and "至多 200 个字符" in page.text
