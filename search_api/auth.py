@@ -1,5 +1,6 @@
-"""Who is calling, and may they: bearer API keys with roles. 401 when the key is missing,
-unknown or revoked; 403 when the key is good but its role may not; 429 when the client failed
+"""Who is calling, and may they: bearer API keys for systems, the session cookie of a person's
+account (or of a key) for the pages. 401 when the key is missing, unknown or revoked, or the
+account disabled; 403 when the caller is good but its role may not; 429 when the client failed
 too often of late (search_api.throttle). Every refusal is audited."""
 
 from __future__ import annotations
@@ -167,7 +168,7 @@ def signed_in_as(svc: Services, cookie: str) -> Signed | None:
 
 
 def allow(*roles: Role) -> Callable[..., Actor]:
-    """A dependency that admits keys of these roles and refuses the rest with 403."""
+    """A dependency that admits callers of these roles and refuses the rest with 403."""
 
     def check(
         request: Request,
