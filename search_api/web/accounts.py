@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import structlog
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -37,6 +38,7 @@ from search_api.sessions import COOKIE
 from search_api.web.labels import ROLE_LABELS
 from search_api.web.routes import Svc, denied, render, signed_of, templates
 
+log = structlog.get_logger(__name__)
 router = APIRouter(include_in_schema=False)
 MANAGE = {
     "disable": "停用",
@@ -101,7 +103,8 @@ def login(
     if attempt.outcome is SignIn.CODE_NEEDED:
         return _login_page(request, next, None, username=username, code_needed=True)
     if attempt.outcome is not SignIn.OK or attempt.user is None:
-        svc.throttle.failed(client)
+        if wait := svc.throttle.failed(client):
+            log.warning("auth.throttled", client=client, wait_s=wait, path=request.url.path)
         error = {
             SignIn.WRONG: "用户名、密码或动态码不对。",
             SignIn.DISABLED: "此账户已被停用，请与管理员联系。",

@@ -34,6 +34,7 @@ from archive.search.feed import drain
 from archive.settings import Settings
 from archive.store import Store
 from archive.store.keys import KeyStore
+from archive.store.users import UserStore
 from archive.text import CONFUSABLE_CHARACTERS
 from ingest.pipeline import IngestOptions, IngestRun
 from scripts.samplegen.generate import SampleFile
@@ -41,6 +42,7 @@ from tests.archive_cli.test_main import ARCHIVE
 from tests.conftest import TEST_DPI
 from tests.search_api.test_server import _free_port
 
+PASSWORD = "浏览器测试用的密码-2026"
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "browser"
 SWAP = {
     ch: other for group in CONFUSABLE_CHARACTERS for ch in group for other in group if other != ch
@@ -78,6 +80,10 @@ def server(settings: Settings, samples: list[SampleFile]) -> Iterator[tuple[str,
     keys = {
         role: KeyStore(store).create(role.value, role)[1] for role in (Role.STAFF, Role.ARCHIVIST)
     }
+    # People sign in to the pages with their own accounts (the keys serve the API calls).
+    for role in keys:
+        user, first = UserStore(store).create(f"p-{role.value}", role)
+        UserStore(store).change_password(user.id, first, PASSWORD)
     store.close()
     with _serving(settings) as url:
         yield url, {**{role.value: key for role, key in keys.items()}, "reviewed": str(ids[0])}
@@ -140,11 +146,12 @@ def _until_text(driver: WebDriver, by: str, what: str, text: str, timeout_s: flo
     )
 
 
-def _sign_in(driver: WebDriver, url: str, key: str) -> None:
+def _sign_in(driver: WebDriver, url: str, role: str) -> None:
+    """Signs in as the person of the role, with their user name and password."""
     driver.delete_all_cookies()
     driver.get(f"{url}/login")
-    field = driver.find_element(By.ID, "key")
-    field.send_keys(key, Keys.ENTER)
+    driver.find_element(By.ID, "username").send_keys(f"p-{role}")
+    driver.find_element(By.ID, "password").send_keys(PASSWORD, Keys.ENTER)
     WebDriverWait(driver, 10).until(
         ready.presence_of_element_located((By.CSS_SELECTOR, "form.search"))
     )
@@ -155,7 +162,7 @@ def test_find_open_review_and_find_again(
     server: tuple[str, dict[str, str]], browser: WebDriver, samples: list[SampleFile]
 ) -> None:
     url, keys = server
-    _sign_in(browser, url, keys["archivist"])
+    _sign_in(browser, url, "archivist")
     _shot(browser, "1-signed-in")
     target = next(s for s in samples if _misread(s.veteran.name) != s.veteran.name)
     box = browser.find_element(By.NAME, "q")
@@ -206,7 +213,7 @@ def test_find_open_review_and_find_again(
     assert browser.find_elements(By.CSS_SELECTOR, "svg.chart rect.bar")
     _shot(browser, "7-progress")
 
-    _sign_in(browser, url, keys["staff"])
+    _sign_in(browser, url, "staff")
     browser.get(f"{url}/review")
     assert "无权" in browser.find_element(By.TAG_NAME, "main").text
     assert not browser.find_elements(By.LINK_TEXT, "复核")
@@ -218,7 +225,7 @@ def test_review_by_pointing_a_click_takes_a_reading_and_a_drawn_box_is_read(
     server: tuple[str, dict[str, str]], browser: WebDriver
 ) -> None:
     url, keys = server
-    _sign_in(browser, url, keys["archivist"])
+    _sign_in(browser, url, "archivist")
     browser.get(f"{url}/review")
     value = browser.find_element(By.ID, "value")
     machine = value.get_attribute("value")
