@@ -407,19 +407,18 @@ class Store:
             texts.setdefault(row.document_id, []).append(row.text)
         return texts
 
-    def _page_rows(self, document_id: int) -> list[Any]:
+    def _page_rows(self, document_id: int, number: int | None = None) -> list[Any]:
+        t = schema.pages
+        chosen = select(t).where(t.c.document_id == document_id).order_by(t.c.number)
+        if number is not None:
+            chosen = chosen.where(t.c.number == number)
         with self._engine.connect() as conn:
-            return list(
-                conn.execute(
-                    select(schema.pages)
-                    .where(schema.pages.c.document_id == document_id)
-                    .order_by(schema.pages.c.number)
-                ).all()
-            )
+            return list(conn.execute(chosen).all())
 
-    def page_records(self, document_id: int) -> list[PageRecord]:
-        """A document's pages as the OCR stage left them: what extraction re-reads."""
-        return [fields.page_record(r) for r in self._page_rows(document_id)]
+    def page_records(self, document_id: int, number: int | None = None) -> list[PageRecord]:
+        """A document's pages as the OCR stage left them (what extraction re-reads), or only
+        page ``number``."""
+        return [fields.page_record(r) for r in self._page_rows(document_id, number)]
 
     def document_ids(self) -> list[int]:
         with self._engine.connect() as conn:

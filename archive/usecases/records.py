@@ -106,7 +106,7 @@ def page_image(
         ) from exc
     hidden: list[list[int]] = []
     if not actor.sees_id_numbers:
-        record = next(r for r in archive.store.page_records(document_id) if r.number == number)
+        [record] = archive.store.page_records(document_id, number)
         hidden = id_boxes(record.lines, on_original=not processed)
         if not processed:
             # The ID number field's evidence too: the box the extractor read it from.
