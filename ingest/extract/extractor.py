@@ -19,6 +19,7 @@ from archive.domain import (
 )
 from archive.page_words import box_around
 from archive.text import DIGIT_LOOKALIKES, fold
+from archive.units import parse_unit
 from ingest.extract import idcard
 from ingest.extract.assign import assign, with_synonyms
 from ingest.extract.candidates import Candidate, label_key, page_candidates
@@ -68,9 +69,12 @@ class _Field:
 
 
 def _same(a: Normalised, b: Normalised) -> bool:
-    """Equal values; a date given to the month agrees with the same date given to the day."""
+    """Equal values; a date given to the month agrees with the same date given to the day;
+    two printings of one unit (中国人民解放军66325部队, 66325部队) agree."""
     if a.value == b.value:
         return True
+    if a.value and b.value and (unit := parse_unit(a.value)) is not None:
+        return unit == parse_unit(b.value)
     if a.date is not None and b.date is not None and a.value and b.value:
         return a.value.startswith(b.value) or b.value.startswith(a.value)
     return False

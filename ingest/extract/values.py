@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import Levenshtein
 
 from archive.text import fold
+from archive.units import parse_unit
 from ingest.extract import idcard, places
 from ingest.extract.normalize import ParsedDate, parse_date
 from ingest.extract.spec import FieldSpec
@@ -17,10 +18,6 @@ _CJK = r"[\u4e00-\u9fff]"
 # No veteran's date falls outside these years.
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 _NAME = re.compile(rf"^{_CJK}{{2,4}}$|^{_CJK}+·{_CJK}+$")
-_UNIT = re.compile(
-    r"^(?:中国人民解放军|中国人民武装警察部队)?\d{5}部队$"
-    r"|^第\d{1,3}集团军(?:\d{1,3}师)?(?:\d{1,3}[旅团])?(?:\d{1,3}营)?$"
-)
 # A letter between digits ("3001C008") is almost always a misread digit; one that starts a
 # number (J045-12-0308) or ends it is a series letter as often as not.
 _LETTER_IN_DIGITS = re.compile(r"\d[A-Za-z]\d")
@@ -134,6 +131,18 @@ def _place(raw: str) -> Normalised:
     )
 
 
+def _unit(raw: str) -> Normalised:
+    """A designation ``archive.units`` understands, kept as printed (a check compares units by
+    their parsed form). A four-digit code is real (8341部队) but rare, and is what a five-digit
+    one becomes when a digit is lost: a person looks."""
+    unit = parse_unit(raw)
+    if unit is None:
+        return _without_speck(raw, lambda v: parse_unit(v) is not None, f"部队番号“{raw}”格式不符")
+    if unit.parts[0][0] == "code" and unit.parts[0][1] < 10_000:
+        return Normalised(raw, True, [f"部队代号“{raw}”只有四位，少见，可能漏读一位"])
+    return Normalised(raw, True)
+
+
 def normalise(raw: str, spec: FieldSpec) -> Normalised:
     """Normalise one value read for ``spec``; checks that need other fields come later."""
     folded = fold(raw)
@@ -171,9 +180,7 @@ def normalise(raw: str, spec: FieldSpec) -> Normalised:
         problems = idcard.problems(number)
         return Normalised(number, not problems, [f"身份证号{p}" for p in problems])
     if kind == "unit":
-        if _UNIT.match(raw):
-            return Normalised(raw, True)
-        return _without_speck(raw, lambda v: bool(_UNIT.match(v)), f"部队番号“{raw}”格式不符")
+        return _unit(raw)
     if kind == "place":
         return _place(raw)
     if kind == "choice":
