@@ -9,7 +9,7 @@ import structlog
 from rapidfuzz.distance import Levenshtein
 
 from archive.domain import FIELD_KEYS, Actor
-from archive.idnumber import well_formed
+from archive.idnumber import as_18, well_formed
 from archive.store import StoreError
 from archive.text import fold, is_iso_date
 from archive.usecases.context import Archive
@@ -56,7 +56,7 @@ def normalised(key: str, value: str | None) -> str | None:
     if not value:
         return None
     if key == "id_number":
-        value = value.upper()
+        value = as_18(value.upper())
         if not well_formed(value):
             raise Invalid(
                 "invalid_value",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from archive import text
 from archive.domain import Actor
+from archive.idnumber import as_18
 from archive.search.model import Highlight, SearchHit, SearchQuery, SearchUnavailable
 from archive.text import is_iso_date
 from archive.usecases import cursor
@@ -43,6 +44,8 @@ def _query(
                 f"{key}：日期应为 yyyy、yyyy-mm 或 yyyy-mm-dd",
                 f"{key}: a date must be yyyy, yyyy-mm or yyyy-mm-dd",
             )
+    # An old 15-digit number finds the files under its 18-digit form (GB 11643).
+    params["id"] = as_18(text.fold(params["id"]).upper()) if params["id"] else ""
     offset = cursor.decode(after, {**params, "size": size})
     query = SearchQuery.of(params, size=min(size, MAX_WINDOW - offset), offset=offset)
     if not sees_ids:

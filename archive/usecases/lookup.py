@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from archive.domain import Actor
+from archive.idnumber import as_18
 from archive.store.rows import CurrentValue
 from archive.text import fold, is_iso_date
 from archive.usecases.context import Archive
@@ -59,7 +60,7 @@ def _value(values: dict[str, CurrentValue], key: str) -> str | None:
 
 
 def _id(q: LookupQuery) -> str:
-    return fold(q.id_number or "").upper()
+    return as_18(fold(q.id_number or "").upper())
 
 
 def lookup_persons(

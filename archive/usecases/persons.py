@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from archive.domain import FIELD_KEYS, Actor, ExtractedField
-from archive.idnumber import well_formed
+from archive.idnumber import as_18, well_formed
 from archive.usecases.context import Archive
 from archive.usecases.errors import Invalid, NotFound
 from archive.usecases.views import Masker, PersonField, PersonOut, PersonValue
@@ -31,7 +31,7 @@ def _merged(
 
 
 def view_person(archive: Archive, actor: Actor, id_number: str) -> PersonOut:
-    id_number = id_number.upper()
+    id_number = as_18(id_number.upper())
     if not well_formed(id_number):
         raise Invalid(
             "invalid_id_number",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
 
+from archive.idnumber import upgraded
 from archive.text import fold
 from archive.units import parse_unit
 from ingest.extract import idcard, places
@@ -28,6 +29,9 @@ _DATE_START = re.compile(r"^[0-9〇零○一二三四五六七八九OoQ]")
 # Between the items of a list OCR reads 、 (or 丶, a stroke like it) or a comma, or drops the
 # small 、 altogether.
 _LIST_SEPARATORS = re.compile(r"[，,、丶;；:：]")
+
+
+UPGRADE_NOTE = "15位旧号码按GB 11643升为18位（年份补19，加校验位）"
 
 
 @dataclass
@@ -177,6 +181,12 @@ def normalise(raw: str, spec: FieldSpec) -> Normalised:
         return Normalised(parsed.iso(), True, reasons, repair, date=parsed)
     if kind == "id":
         number = idcard.clean(raw)
+        new = upgraded(number)
+        if new is not None and not idcard.problems(new):
+            # Stored in the 18-digit form, so the person's files under either number link.
+            return Normalised(
+                new, True, repair="15位旧号码按GB 11643升为18位（年份补19，加校验位）"
+            )
         problems = idcard.problems(number)
         return Normalised(number, not problems, [f"身份证号{p}" for p in problems])
     if kind == "unit":

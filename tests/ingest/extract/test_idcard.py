@@ -7,8 +7,11 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
+from archive.idnumber import as_18, upgraded
 from archive.text import DIGIT_LOOKALIKES
 from ingest.extract import idcard
+from ingest.extract.spec import default_specs
+from ingest.extract.values import normalise
 
 VALID = "34012319470518365X"
 
@@ -95,3 +98,24 @@ def test_a_province_digit_is_never_repaired_to_a_number_that_fails_a_check(
     assert all(idcard.is_valid(r.value) for r in idcard.repair(misread))
     if misread[:2] not in idcard.PROVINCES:
         assert number in [r.value for r in idcard.repair(misread)]
+
+
+@given(id_numbers())
+def test_an_old_15_digit_number_upgrades_to_its_18_digit_form(number: str) -> None:
+    if number[6:8] != "19":
+        return  # 15-digit numbers were issued only to people born in the 1900s
+    old = number[:6] + number[8:17]
+    assert upgraded(old) == number
+    assert as_18(old) == number and as_18(number) == number
+
+
+def test_what_is_no_old_number_is_not_upgraded() -> None:
+    assert upgraded("34012347131812") is None  # 14 digits
+    assert upgraded("340123471318123") is None  # 13th month
+    assert upgraded(VALID) is None
+
+
+def test_an_old_number_read_is_stored_in_its_18_digit_form_and_says_so() -> None:
+    spec = next(s for s in default_specs() if s.key == "id_number")
+    read = normalise("340123470518365", spec)
+    assert read.valid and read.value == VALID and read.repair and "15位" in read.repair
