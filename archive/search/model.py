@@ -13,7 +13,7 @@ from archive.search import tokens
 # differently. The embedded index rebuilds itself when it finds another; Elasticsearch says so
 # (``stale``) until `archive reindex` runs. 2: every digit lookalike of ID repair folded.
 # 3: ID numbers in page text indexed masked (archive.masking).
-TOKENS_VERSION = 3
+TOKENS_VERSION = 4
 FACETS = ("discharge_type", "enlistment_year", "unit")
 # Field values every backend keeps beside the tokens, to filter, facet and show.
 INDEXED_FIELDS = (
@@ -59,7 +59,9 @@ class IndexDocument:
         skeleton = plain(text.skeleton(name))
         page_text = "".join(plain(p) for p in self.pages)
         return {
-            "name_tokens": sorted({name, *tokens.bigrams(name)} - {""}),
+            "name_tokens": sorted(
+                {name, *tokens.bigrams(name), *tokens.name_characters(name)} - {""}
+            ),
             "skeleton_tokens": sorted({skeleton, *tokens.bigrams(skeleton)} - {""}),
             "pinyin_tokens": tokens.pinyin_tokens(name),
             "unit_tokens": sorted({unit, *tokens.bigrams(unit)} - {""}),

@@ -35,6 +35,15 @@ class Plan:
 
 def _name_clause(name: str) -> Clause:
     folded = text.letters_and_digits(name)
+    if len(folded) == 1 and not folded.isascii():
+        # One character: a surname (ranked first) or any character of a given name.
+        return Clause(
+            "name",
+            (
+                Alternative("name_tokens", (f"s{folded}",), 8.0),
+                Alternative("name_tokens", (f"c{folded}",), 4.0),
+            ),
+        )
     alternatives = [
         Alternative("name_tokens", (folded,), 8.0),  # the whole name
         Alternative("name_tokens", tuple(tokens.bigrams(folded)), 4.0),  # any two in a row

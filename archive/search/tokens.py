@@ -14,6 +14,13 @@ def bigrams(text: str) -> list[str]:
     return [t[i : i + 2] for i in range(len(t) - 1)]
 
 
+def name_characters(name: str) -> list[str]:
+    """A name's surname (``s`` and its first character) and each of its characters (``c``
+    and the character): how a search for a single character (张, 伟) finds it, a surname
+    first. Marked, so a single character never matches a whole one-character token by chance."""
+    return [f"s{name[0]}", *sorted({f"c{ch}" for ch in name})] if len(name) >= 2 else []
+
+
 def pinyin_tokens(name: str) -> list[str]:
     """What a name is found by in pinyin: each syllable, and all of them run together."""
     syllables = pinyin(name)

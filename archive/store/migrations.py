@@ -171,6 +171,10 @@ def _v7_audit_chain_accounts_and_sessions(conn: Connection) -> None:
         )
 
 
+def _v8_catalogues(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[schema.catalogue_versions, schema.catalogue_rows])
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1,
     _v2_page_cells,
@@ -179,6 +183,7 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v5_other_items,
     _v6_pointed_evidence_and_synonyms,
     _v7_audit_chain_accounts_and_sessions,
+    _v8_catalogues,
 )
 LATEST = len(MIGRATIONS)
 

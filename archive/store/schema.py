@@ -241,6 +241,37 @@ web_sessions = Table(
     Column("ended_at", DateTime(timezone=True)),
 )
 
+# Versions of a bureau's unit catalogues (since version 8; archive.store.catalogues): one row
+# per import, naming the document it came from (文号) and the day it takes effect. Never
+# changed or deleted: a check names the version it used, and must be re-readable later.
+catalogue_versions = Table(
+    "catalogue_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("catalogue", String(100), nullable=False, index=True),
+    Column("doc_number", String(200), nullable=False),  # 文号
+    Column("effective_date", String(10), nullable=False),  # ISO day
+    Column("source_name", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("row_count", Integer, nullable=False),
+    Column("imported_by", String(64), nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("catalogue", "effective_date"),
+)
+
+catalogue_rows = Table(
+    "catalogue_rows",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version_id", Integer, ForeignKey("catalogue_versions.id"), nullable=False, index=True),
+    Column("row_number", Integer, nullable=False),  # its line in the imported file
+    Column("unit_text", Text, nullable=False),  # as the file wrote it
+    Column("unit_key", String(100), nullable=False),  # archive.units canonical form
+    Column("start", String(10)),  # ISO, to the precision written; NULL: no bound
+    Column("end", String(10)),
+    Column("task", Text, nullable=False),
+)
+
 job_files = Table(
     "job_files",
     metadata,

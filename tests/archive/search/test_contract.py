@@ -80,6 +80,19 @@ def test_names_exact_partial_misread_and_pinyin(backend: SearchBackend) -> None:
     assert _ids(backend, name="不存在") == []
 
 
+def test_a_single_character_finds_a_surname_first_then_a_given_name(
+    backend: SearchBackend,
+) -> None:
+    backend.upsert([*CORPUS, _doc(7, "李王", "81044部队", "340123194705180000", "1966-01")])
+    assert _ids(backend, name="张") == [5]
+    assert _ids(backend, name="王") == [1, 3, 7]  # 王 as a surname ranks above 李王
+    hits = backend.search(SearchQuery(name="王")).hits
+    assert hits[-1].score < hits[0].score
+    assert _ids(backend, name="杰") == [5]
+    assert _ids(backend, name="钱") == []
+    assert _ids(backend, q="张") == [5]
+
+
 def test_an_exact_name_ranks_above_a_misread_one(backend: SearchBackend) -> None:
     backend.upsert([*CORPUS, _doc(7, "任克己", "81044部队", "340123194705180000", "1966-01")])
     hits = backend.search(SearchQuery(name="任克己")).hits
