@@ -30,12 +30,17 @@ class LookupRecord(BaseModel):
     document_id: int
     source: str
     fields: dict[str, LookupField]
+    reasons: list[str] | None = Field(
+        None, description="仅 probable：为何可能是此人（姓名差一字、出生日期相同、身份证号一致）"
+    )
 
 
 class LookupResult(BaseModel):
-    status: Literal["exact", "ambiguous", "none"] = Field(
+    status: Literal["exact", "ambiguous", "probable", "none"] = Field(
         description=(
-            "exact：恰好一个人（可能有多份档案）；ambiguous：多个人符合，records 为候选；none：没有"
+            "exact：恰好一个人（可能有多份档案）；ambiguous：多个人符合，records 为候选；"
+            "probable：姓名无完全相符者，records 为姓名只差一字、出生日期相同的候选（很可能是识别"
+            "错误，须人工确认）；none：没有"
         )
     )
     records: list[LookupRecord]

@@ -90,7 +90,7 @@ def add_version(
                     imported_by=imported_by,
                     imported_at=datetime.now(UTC),
                 )
-            ).inserted_primary_key[0]
+            ).inserted_primary_key[0]  # type: ignore[index]
         except IntegrityError as e:
             raise VersionConflict(
                 f"“{catalogue}”已有 {effective_date} 生效的版本；同一天生效的两个版本无法区分先后，"

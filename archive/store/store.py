@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, create_engine, event, func, select, update
+from sqlalchemy import Connection, Engine, create_engine, event, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from archive.domain import (
@@ -504,6 +504,21 @@ class Store:
             if value in wanted:
                 out.setdefault(value, []).append(document_id)
         return out
+
+    def documents_like(self, key: str, patterns: list[str]) -> set[int]:
+        """Documents whose field ``key`` as the machine read it matches one of the SQL LIKE
+        ``patterns``: the candidates a probable match is looked for among (the caller reads
+        their current values, corrections included, before it decides)."""
+        f = schema.fields
+        found: set[int] = set()
+        with self._engine.connect() as conn:
+            for start in range(0, len(patterns), 200):
+                chunk = patterns[start : start + 200]
+                where = or_(*(f.c.value.like(p) for p in chunk))
+                found.update(
+                    conn.execute(select(f.c.document_id).where(f.c.key == key, where)).scalars()
+                )
+        return found
 
     def next_for_review(self, after: tuple[int, str] | None = None) -> tuple[int, str] | None:
         """The next (document id, field key) the machine flagged and no person has looked at,

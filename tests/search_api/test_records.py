@@ -167,6 +167,31 @@ def test_lookup_answers_each_query_in_order(api: Api) -> None:
     assert _json(both, 422)["error"]["code"] == "invalid_parameters"
 
 
+def test_a_name_misread_by_one_character_is_a_probable_match_not_none(api: Api) -> None:
+    def ask(*queries: dict[str, str]) -> list[dict[str, Any]]:
+        answer = api.client.post(
+            "/api/v1/lookup", json={"queries": list(queries)}, headers=api.headers("service")
+        )
+        return list(_json(answer)["results"])
+
+    # 李强 misread: the record says 李强, the caller asks for 李弦 (one character apart).
+    [probable] = ask({"name": "李弦", "birth_date": "1985-07"})
+    assert probable["status"] == "probable"
+    [candidate] = probable["records"]
+    assert candidate["document_id"] == api.ids["li"]
+    assert any("只差一字" in r for r in candidate["reasons"])
+    assert "出生日期相同" in candidate["reasons"]
+    assert "身份证号与出生日期、性别一致" in candidate["reasons"]
+    # Another surname, another birth month, another gender: no one.
+    assert ask({"name": "张强", "birth_date": "1985-07"})[0]["status"] == "none"
+    assert ask({"name": "李弦", "birth_date": "1985-08"})[0]["status"] == "none"
+    assert ask({"name": "李弦", "birth_date": "1985-07", "gender": "女"})[0]["status"] == "none"
+    # An old 15-digit number finds the files under the 18-digit one.
+    old = LI_ID[:6] + LI_ID[8:17]
+    [by_old] = ask({"id_number": old})
+    assert by_old["status"] == "exact" and by_old["records"][0]["document_id"] == api.ids["li"]
+
+
 def test_every_look_at_a_person_is_audited(api: Api) -> None:
     doc = api.ids["li"]
     api.get("/api/v1/records/search?name=李强", "staff")
