@@ -25,8 +25,11 @@ from archive.store.stats import Period
 from archive.usecases import Archive, Refused
 from archive.usecases.accounts import create_user, list_users, manage_user
 from archive.usecases.admin import audit_anchor, digitisation_progress, parse_anchor, verify_audit
+from archive.usecases.catalogues import import_catalogue, list_versions
+from archive.usecases.eligibility import check_eligibility
 from archive.usecases.find import Found, find_records
 from archive.usecases.index import rebuild_index, sync_index
+from archive.usecases.matching import LookupQuery
 from archive.usecases.views import figures_dict, progress_dict
 from archive_cli.progress import IngestProgress, summary_table
 
@@ -403,6 +406,88 @@ def users_change(
 class StatsPeriod(StrEnum):
     day = "day"
     month = "month"
+
+
+catalogue_app = typer.Typer(no_args_is_help=True, help="unit catalogues (目录) for checks")
+app.add_typer(catalogue_app, name="catalogue")
+
+
+@catalogue_app.command("import")
+def catalogue_import(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or XLSX")],
+    catalogue: Annotated[str, typer.Option("--catalogue", help="目录名称，规则文件引用它")],
+    doc_number: Annotated[str, typer.Option("--doc-number", help="所依据文件的文号")],
+    effective: Annotated[str, typer.Option("--effective", help="生效日期 yyyy-mm-dd")],
+) -> None:
+    """Import a catalogue file as a new version: all rows or none (each bad row is listed)."""
+    with _archive() as archive:
+        try:
+            version = import_catalogue(
+                archive,
+                _operator(),
+                data=path.read_bytes(),
+                file_name=path.name,
+                catalogue=catalogue,
+                doc_number=doc_number,
+                effective_date=effective,
+            )
+        except Refused as exc:
+            _refused(exc)
+            raise typer.Exit(1) from exc
+    err.print(
+        f"已导入“{version.catalogue}”版本 #{version.id}（{version.doc_number}，"
+        f"{version.effective_date} 生效）：{version.row_count} 行"
+    )
+
+
+@catalogue_app.command("list")
+def catalogue_list() -> None:
+    """Every version of every catalogue imported."""
+    with _archive() as archive:
+        found = list_versions(archive)
+    table = Table(title=f"共 {len(found)} 个目录版本")
+    for header in ("版本", "目录", "文号", "生效日期", "行数", "文件", "导入者", "导入时间"):
+        table.add_column(header)
+    for v in found:
+        table.add_row(
+            str(v.id),
+            v.catalogue,
+            v.doc_number,
+            v.effective_date,
+            str(v.row_count),
+            v.source_name,
+            v.imported_by,
+            f"{v.imported_at:%Y-%m-%d %H:%M}",
+        )
+    Console().print(table)
+
+
+@app.command()
+def check(
+    programme: Annotated[str, typer.Option("--programme", help="项目编号（programmes/*.toml）")],
+    id_number: Annotated[str, typer.Option("--id", help="身份证号")] = "",
+    name: Annotated[str, typer.Option("--name", help="姓名（与 --birth 同用）")] = "",
+    birth: Annotated[str, typer.Option("--birth", help="出生日期 yyyy-mm[-dd]")] = "",
+) -> None:
+    """Check one person against a programme; prints the verdicts as JSON (exit 0 met,
+    3 not met, 4 unproven)."""
+    try:
+        query = (
+            LookupQuery(id_number=id_number)
+            if id_number
+            else LookupQuery(name=name or None, birth_date=birth or None)
+        )
+    except ValueError as exc:
+        err.print(f"[red]请给出 --id，或 --name 与 --birth[/red]（{exc}）")
+        raise typer.Exit(2) from exc
+    with _archive() as archive:
+        try:
+            out = check_eligibility(archive, _operator(), programme, [query])
+        except Refused as exc:
+            _refused(exc)
+            raise typer.Exit(1) from exc
+    typer.echo(out.model_dump_json(indent=1))
+    raise typer.Exit({"met": 0, "not_met": 3, "unproven": 4}[out.results[0].verdict])
 
 
 @app.command()

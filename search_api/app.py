@@ -20,7 +20,16 @@ from archive.store.sessions import SessionPolicy, SessionStore
 from archive.store.users import UserStore
 from archive.usecases import Archive
 from search_api import docs, errors, headers
-from search_api.routes import admin, lookup, pages, persons, records, search, uploads
+from search_api.routes import (
+    admin,
+    eligibility,
+    lookup,
+    pages,
+    persons,
+    records,
+    search,
+    uploads,
+)
 from search_api.services import Services
 from search_api.sessions import Sessions, secret_in
 from search_api.throttle import Throttle
@@ -78,7 +87,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     errors.install(app)
     headers.install(app)
-    for module in (search, records, persons, pages, lookup, uploads, admin):
+    for module in (search, records, persons, pages, lookup, eligibility, uploads, admin):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(admin.health)
     app.include_router(accounts.router)

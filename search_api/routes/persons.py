@@ -26,9 +26,9 @@ def get_person(
     id_number: Annotated[
         str,
         Path(
-            min_length=18,
+            min_length=15,
             max_length=18,
-            description="18 位身份证号",
+            description="18 位身份证号（15 位旧号码按 GB 11643 升位后查）",
             examples=["11010519491231002X"],
         ),
     ],

@@ -9,6 +9,7 @@ from archive.domain import (
     Evidence,
     ExtractedField,
     FileResult,
+    LineRecord,
     MediaType,
     NewDocument,
     Outcome,
@@ -17,7 +18,11 @@ from archive.domain import (
 from archive.store import Store
 
 
-def page(number: int) -> PageRecord:
+def line(text: str, confidence: float = 0.95) -> LineRecord:
+    return LineRecord(text, confidence, [5, 5, 95, 20], [5, 5, 95, 20], [])
+
+
+def page(number: int, lines: list[LineRecord] | None = None) -> PageRecord:
     return PageRecord(
         number=number,
         width=100,
@@ -27,9 +32,9 @@ def page(number: int) -> PageRecord:
         rotation=0,
         skew_deg=0.0,
         engine="tesseract",
-        text=f"第{number}页",
+        text="\n".join(x.text for x in lines or []) or f"第{number}页",
         mean_confidence=0.9,
-        lines=[],
+        lines=lines or [],
         steps=[{"step": "gray"}],
     )
 
@@ -47,11 +52,17 @@ def field(key: str, value: str | None, confidence: float = 0.98) -> ExtractedFie
     )
 
 
-def save(store: Store, sha_seed: str, values: dict[str, str | None], pages: int = 1) -> int:
+def save(
+    store: Store,
+    sha_seed: str,
+    values: dict[str, str | None],
+    pages: int = 1,
+    lines: dict[int, list[LineRecord]] | None = None,
+) -> int:
     """One document with these field values (read with low confidence, so flagged, when the
-    key ends in '?'); returns its id."""
+    key ends in '?') and, on the pages ``lines`` names, those lines; returns its id."""
     sha = hashlib.sha256(sha_seed.encode()).hexdigest()
-    doc, result = document(sha, [page(n) for n in range(1, pages + 1)])
+    doc, result = document(sha, [page(n, (lines or {}).get(n)) for n in range(1, pages + 1)])
     found = [
         field(key.rstrip("?"), value, 0.6 if key.endswith("?") else 0.98)
         for key, value in values.items()
