@@ -46,6 +46,10 @@ class Settings(BaseSettings):
         description="whose forms this archive reads: the labels its admins accept are this "
         "bureau's, and ingest applies those",
     )
+    checksheet_font: Path = Field(
+        Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
+        description="the CJK font embedded in printed 核查单 (Debian's fonts-wqy-zenhei)",
+    )
     timezone: str = Field("Asia/Shanghai", description="days and months of the progress figures")
     host: str = Field("127.0.0.1", description="archive serve listens here")
     port: int = Field(8000, ge=1, le=65535)

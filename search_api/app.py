@@ -34,6 +34,7 @@ from search_api.services import Services
 from search_api.sessions import Sessions, secret_in
 from search_api.throttle import Throttle
 from search_api.web import accounts, review
+from search_api.web import eligibility as web_eligibility
 from search_api.web import routes as web
 
 API_PREFIX = "/api/v1"
@@ -93,6 +94,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(accounts.router)
     app.include_router(web.router)
     app.include_router(review.router)
+    app.include_router(web_eligibility.router)
     app.mount("/static", StaticFiles(directory=web.HERE / "static"), name="static")
     docs.install(app)
 

@@ -79,6 +79,8 @@ class CandidateOut(BaseModel):
 
 class PersonVerdict(BaseModel):
     match: str = Field(description="exact / ambiguous / probable / none（同 lookup）")
+    name: str | None = Field(None, description="档案中的姓名（exact 时）")
+    id_number: str | None = Field(None, description="档案中的身份证号（exact 时；按角色掩码）")
     document_ids: list[int] = Field(description="核查所依据的档案")
     candidates: list[CandidateOut] = Field(
         default_factory=list, description="ambiguous、probable 时的候选，须人工确认"
@@ -269,8 +271,12 @@ def check_eligibility(
             )
         docs = _facts(archive, match.document_ids, matched.sources, needs_lines)
         results = [evaluate(c, docs, catalogues) for c in programme.conditions]
+        first = matched.values.get(match.document_ids[0], {})
+        name, number = first.get("name"), first.get("id_number")
         return PersonVerdict(
             match=match.status,
+            name=name.value if name else None,
+            id_number=m.value("id_number", number.value) if number else None,
             document_ids=match.document_ids,
             verdict=overall(results),
             conditions=[_condition(v, catalogues, m) for v in results],

@@ -26,6 +26,13 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, tuple[Role, ...]]] = [
     ("GET", f"/api/v1/persons/{WANG_ID}", None, SEARCHERS),
     ("GET", "/api/v1/documents/{doc}/pages/1/image?width=64", None, READERS),
     ("POST", "/api/v1/lookup", {"queries": [{"id_number": WANG_ID}]}, LOOKUPS),
+    (
+        "POST",
+        "/api/v1/eligibility",
+        {"programme": "nuclear", "persons": [{"id_number": WANG_ID}]},
+        LOOKUPS,
+    ),
+    ("GET", "/api/v1/eligibility/programmes", None, LOOKUPS),
     ("GET", "/api/v1/audit", None, ADMINS),
     ("GET", "/api/v1/audit/verify", None, ADMINS),
     ("GET", "/api/v1/stats", None, SEARCHERS),
