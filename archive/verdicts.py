@@ -9,12 +9,13 @@ proves anything either way; such a condition is ``unproven`` and a person decide
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
 from archive.catalogues import period
 from archive.domain import ExtractedField
+from archive.history import ServicePeriod, service_period
 from archive.programmes import (
     Condition,
     DateBound,
@@ -31,6 +32,7 @@ Status = Literal["met", "not_met", "unproven"]
 SURE_LINE = 0.8
 LABELS = {
     "unit": "部队番号",
+    "service_history": "服役经历",
     "enlistment_date": "入伍时间",
     "discharge_date": "退役时间",
     "discharge_type": "退役方式",
@@ -298,12 +300,99 @@ def _overlap(
     return "maybe"
 
 
+def _span(row: CatalogueRowUsed) -> str:
+    return f"{row.start or '不限'}至{row.end or '不限'}"
+
+
+def _by_history(
+    docs: list[DocumentFacts], c: ServedInCatalogue, catalogue: Catalogue
+) -> ConditionVerdict | None:
+    """The check by the service history lines, each unit with its own period; None when the
+    files have no such line."""
+    periods = [
+        (p, d, line)
+        for d in docs
+        for line in d.lines
+        if (p := service_period(line.text)) is not None
+    ]
+    if not periods:
+        return None
+    version = catalogue.version_id
+    rows = [(r, parse_unit(r.unit)) for r in catalogue.rows]
+    outcomes: list[tuple[str, ServicePeriod, DocumentFacts, PageLine, CatalogueRowUsed | None]] = []
+    for p, d, line in periods:
+        listed = [r for r, u in rows if u is not None and p.unit.within(u)]
+        service = ((p.start.first, p.start.last), (p.end.first, p.end.last) if p.end else None)
+        for r in listed:
+            found = _overlap(service, r)
+            if found == "yes" and line.confidence < SURE_LINE:
+                found = "maybe"
+            outcomes.append((found, p, d, line, r))
+        if not listed:
+            outcomes.append(("no", p, d, line, None))
+
+    def used(p: ServicePeriod, d: DocumentFacts, line: PageLine) -> Used:
+        value = f"{p.start.text}至{p.end.text if p.end else '今'} {p.unit.key}"
+        return Used(
+            "service_history",
+            value,
+            d.document_id,
+            d.source,
+            line.page,
+            line.box,
+            line.text,
+            line.confidence,
+            line.confidence < SURE_LINE,
+        )
+
+    every = [used(p, d, line) for p, d, line in periods]
+    for wanted in ("yes", "maybe"):
+        hit = next((o for o in outcomes if o[0] == wanted), None)
+        if hit is None:
+            continue
+        _, p, d, line, row = hit
+        assert row is not None
+        if wanted == "yes":
+            why = (
+                f"服役经历：{p.start.text}至{p.end.text if p.end else '今'}在“{p.unit.key}”，"
+                f"在目录第 {row.row_number} 行（{_span(row)}），时段重叠"
+            )
+            return _say(c, "met", why, [used(p, d, line)], row, version)
+        why = (
+            f"服役经历：{p.start.text}至{p.end.text if p.end else '今'}在“{p.unit.key}”，"
+            f"目录第 {row.row_number} 行（{_span(row)}），无法确定时段是否重叠"
+            + ("（该行识别置信度偏低）" if line.confidence < SURE_LINE else "")
+        )
+        return _say(c, "unproven", why, [used(p, d, line)], row, version)
+    why = f"服役经历所列 {len(periods)} 段均不在“{c.catalogue}”所列部队与时段内"
+    return _say(c, "not_met", why, every, None, version)
+
+
 def _served_in(
     docs: list[DocumentFacts], c: ServedInCatalogue, catalogue: Catalogue | None
 ) -> ConditionVerdict:
+    """By the service history where the files have one, each unit with its own period (the
+    unit field with the whole service's dates could grant a unit the person had left);
+    where the history finds nothing but the unit field would, the two disagree: unproven."""
     if catalogue is None:
         why = f"尚未导入在今天生效的“{c.catalogue}”，无法核查"
         return _say(c, "unproven", why)
+    by_fields = _by_fields(docs, c, catalogue)
+    by_history = _by_history(docs, c, catalogue)
+    if by_history is None:
+        return by_fields
+    if by_history.status == "not_met" and by_fields.status != "not_met":
+        why = f"{by_history.reason}；但部队番号栏：{by_fields.reason}，两者不一致，须人工核实"
+        return replace(
+            by_history, status="unproven", reason=why, used=by_history.used + by_fields.used
+        )
+    return by_history
+
+
+def _by_fields(
+    docs: list[DocumentFacts], c: ServedInCatalogue, catalogue: Catalogue
+) -> ConditionVerdict:
+    """The check by the unit field and the enlistment and discharge dates."""
     version = catalogue.version_id
     unit_v = _value(docs, "unit")
     if unit_v.problem:
@@ -330,8 +419,7 @@ def _served_in(
     found = {r.row_number: _overlap((enlisted, discharged), r) for r in listed}
     best = next((r for r in listed if found[r.row_number] == "yes"), None)
     if best is not None:
-        span = f"{best.start or '不限'}至{best.end or '不限'}"
-        why = f"“{unit.key}”在目录第 {best.row_number} 行（{span}），服役时段与之重叠"
+        why = f"“{unit.key}”在目录第 {best.row_number} 行（{_span(best)}），服役时段与之重叠"
         return _say(c, "met", why, used, best, version)
     maybe = next((r for r in listed if found[r.row_number] == "maybe"), None)
     if maybe is not None:

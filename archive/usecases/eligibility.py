@@ -237,7 +237,10 @@ def check_eligibility(
     day = (as_of or now.astimezone(archive.timezone).date()).isoformat()
     catalogues = _catalogues(archive, programme, day)
     matched = match_persons(archive, persons)
-    needs_lines = any(isinstance(c, PageWithWords) for c in programme.conditions)
+    # Page words, and service history lines, are read from the pages' lines.
+    needs_lines = any(
+        isinstance(c, PageWithWords | ServedInCatalogue) for c in programme.conditions
+    )
     m = Masker(actor)
 
     def verdict(match: Match) -> PersonVerdict:

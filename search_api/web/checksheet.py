@@ -21,6 +21,7 @@ MATCH_LABELS = {
 }
 FIELD_NAMES = {
     "unit": "部队番号",
+    "service_history": "服役经历",
     "enlistment_date": "入伍时间",
     "discharge_date": "退役时间",
     "discharge_type": "退役方式",

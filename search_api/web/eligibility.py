@@ -20,6 +20,7 @@ from search_api.errors import refused_status
 from search_api.imaging import cropped, jpeg, painted, scaled
 from search_api.services import Services
 from search_api.web.checksheet import (
+    FIELD_NAMES,
     MATCH_LABELS,
     STATUS_LABELS,
     ChecksheetFontMissing,
@@ -104,6 +105,7 @@ def eligibility_page(request: Request, svc: Svc) -> HTMLResponse:
         crops=set(crops),
         crop_key=crop_key,
         statuses=STATUS_LABELS,
+        evidence_labels=FIELD_NAMES,
         matches=MATCH_LABELS,
         query=request.url.query,
     )

@@ -299,3 +299,59 @@ def _versions(archive: Archive) -> list[Any]:
     from archive.usecases.catalogues import list_versions
 
     return list_versions(archive)
+
+
+def test_a_transferred_person_is_checked_unit_by_unit_by_the_service_history(
+    archive: Archive,
+) -> None:
+    """Served in 66325部队 1975-1978, then in 89800部队 from 1981: the unit field (the last
+    unit) with the whole service's dates would overlap the row's 1964-1980; the history does
+    not, and decides."""
+    moved = "340123195501011236"
+    history = {
+        2: [
+            line("服役经历"),
+            line("1975.03—1980.12 66325部队 战士"),
+            line("1981年1月至1985年10月在中国人民解放军89800部队任班长"),
+        ]
+    }
+    save(
+        archive.store,
+        "moved",
+        {
+            "id_number": moved,
+            "unit": "89800部队",
+            "enlistment_date": "1975-03",
+            "discharge_date": "1985-10",
+        },
+        pages=2,
+        lines=history,
+    )
+    served = _check(archive, "nuclear", moved).results[0].conditions[0]
+    assert served.status == "unproven"  # the history says no, the unit field yes
+    assert "不一致" in served.reason
+    keys = {e.key for e in served.evidence}
+    assert keys == {"service_history", "unit", "enlistment_date", "discharge_date"}
+    # Served in the listed unit during the listed period, by the history: met, on that line.
+    early = "340123195502021232"
+    save(
+        archive.store,
+        "early",
+        {"id_number": early, "unit": "66325部队"},
+        pages=1,
+        lines={1: [line("1970.03—1972.12 89800部队 战士"), line("1973.01—1976.12 66325部队")]},
+    )
+    served = _check(archive, "nuclear", early).results[0].conditions[0]
+    assert served.status == "met" and served.catalogue and served.catalogue.row_number == 2
+    [used] = served.evidence
+    assert used.key == "service_history" and used.value == "1970-03至1972-12 89800部队"
+    # The same line read faintly proves nothing.
+    faint = "340123195503031237"
+    save(
+        archive.store,
+        "faint-history",
+        {"id_number": faint},
+        pages=1,
+        lines={1: [line("1970.03—1972.12 89800部队 战士", 0.5)]},
+    )
+    assert _check(archive, "nuclear", faint).results[0].conditions[0].status == "unproven"
