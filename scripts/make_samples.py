@@ -1,11 +1,13 @@
 """Generate synthetic veterans' archive scans with ground truth.
 
     python -m scripts.make_samples OUT --count 12 --seed 7 [--dpi 200] [--formats pdf,tiff]
-        [--kinds lowres,photo,... | all --per-kind 3]
+        [--kinds lowres,photo,... | all --per-kind 3] [--catalogue]
 
 Writes OUT/scans/<seed>-<index>-<name>.<ext> and OUT/truth/<same stem>.json. Same seed, same files.
 With --kinds, also real-world page kinds (scripts/samplegen/capture.py): OUT/world/<kind>-<n>.png
 (.jpg for photos) and OUT/world/<kind>-<n>.json with the page's lines and what was done.
+With --catalogue, also OUT/catalogue.csv: a fictional unit catalogue listing some of the
+veterans' units, some with periods that overlap their service (scripts/samplegen/catalogue.py).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import argparse
 from pathlib import Path
 
 from scripts.samplegen import capture
+from scripts.samplegen.catalogue import write_catalogue
 from scripts.samplegen.degrade import LEVELS
 from scripts.samplegen.generate import FORMATS, generate
 
@@ -29,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start", type=int, default=0, help="first index (to extend a set)")
     parser.add_argument("--kinds", default="", help="real-world page kinds, or all")
     parser.add_argument("--per-kind", type=int, default=3)
+    parser.add_argument("--catalogue", action="store_true", help="a fictional unit catalogue")
     args = parser.parse_args(argv)
     formats = tuple(args.formats.split(","))
     levels = tuple(args.levels.split(","))
@@ -41,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     files = generate(args.out, args.count, args.seed, args.dpi, formats, levels, args.start)
     pages = sum(f.pages for f in files)
     print(f"wrote {len(files)} files, {pages} pages, to {args.out / 'scans'}")
+    if args.catalogue:
+        path = write_catalogue(args.out, [f.veteran for f in files], args.seed)
+        print(f"wrote a fictional unit catalogue to {path}")
     if kinds:
         written = capture.write_set(args.out / "world", kinds, args.per_kind, args.seed)
         print(f"wrote {len(written)} real-world pages to {args.out / 'world'}")

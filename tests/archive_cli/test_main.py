@@ -149,3 +149,39 @@ def test_accounts_for_people_and_keys_for_every_role_from_the_command_line(tmp_p
     listed = _archive(["users", "list"], data)
     assert "zhangli" in listed.stdout and "待改初始密码" in listed.stdout
     assert _archive(["users", "change", "disable", "nobody"], data).returncode == 1
+
+
+def test_catalogue_import_list_and_a_check(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    store = Store.open(f"sqlite:///{data / 'archive.db'}")
+    number = "340123196503071235"
+    save(
+        store,
+        "c1",
+        {
+            "id_number": number,
+            "unit": "中国人民解放军89800部队",
+            "enlistment_date": "1978-03",
+            "discharge_date": "1983-10",
+        },
+    )
+    store.close()
+    good = tmp_path / "目录.csv"
+    good.write_text("部队番号,起始时间,截止时间\n89800部队,1964-10,1980-12\n", encoding="utf-8")
+    bad = tmp_path / "坏目录.csv"
+    bad.write_text("部队番号,起始时间\n某部,1964\n89801部队,一九六四\n", encoding="utf-8")
+    args = ["--catalogue", "涉核部队目录", "--doc-number", "示例1号", "--effective", "2026-01-01"]
+    refused = _archive(["catalogue", "import", str(bad), *args], data)
+    assert refused.returncode == 1
+    assert "第 2 行" in refused.stderr and "第 3 行" in refused.stderr
+    done = _archive(["catalogue", "import", str(good), *args], data)
+    assert done.returncode == 0 and "1 行" in done.stderr
+    listed = _archive(["catalogue", "list"], data)
+    assert "共 1 个目录版本" in listed.stdout
+    checked = _archive(["check", "--programme", "nuclear", "--id", number], data)
+    # The unit and the period are in the list, but no certificate page was read: not met.
+    assert checked.returncode == 3, checked.stderr
+    out = json.loads(checked.stdout)
+    assert [c["status"] for c in out["results"][0]["conditions"]] == ["met", "not_met"]
+    assert _archive(["check", "--programme", "nuclear"], data).returncode == 2

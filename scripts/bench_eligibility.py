@@ -1,0 +1,178 @@
+"""Eligibility benchmark on generated files the tests do not use (a script, not a test).
+
+    .venv/bin/python -m scripts.bench_eligibility [--files 40] [--seed 3003] [--dpi 200]
+                                                  [--forms seen|dev|test] [--work DIR] [--reuse]
+
+Generates --files veterans' files, ingests them with the default engine (the real pipeline),
+imports a fictional catalogue made for them (scripts/samplegen/catalogue.py), and checks
+everyone against the shipped example programmes by their true ID number. Against the
+generator's truth, per programme: verdicts right, false grants (``met`` where the truth is
+not: must be 0), false denials (``not_met`` where it is), and the share ``unproven``. Then
+lookup recall by name and birth date where the name asked differs by one character from the
+name read (as when OCR reads a rare character as a common one): the share answered
+``probable`` with the right file among the candidates, and the share of wrong candidates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from archive.domain import Actor, Role
+from archive.settings import Settings
+from archive.store import Store
+from archive.usecases import Archive
+from archive.usecases.catalogues import import_catalogue
+from archive.usecases.eligibility import check_eligibility
+from archive.usecases.matching import LookupQuery, match_persons
+from ingest.pipeline import IngestOptions, IngestRun
+from scripts.samplegen.catalogue import (
+    CATALOGUE,
+    DOC_NUMBER,
+    EFFECTIVE,
+    catalogue_csv,
+    demo_catalogue,
+    truth,
+)
+from scripts.samplegen.generate import generate
+from scripts.samplegen.people import Veteran
+
+PROGRAMMES = ("nuclear", "preferential_card", "self_employed_subsidy")
+# Characters of names that OCR reads as a commoner one of like shape (the query has the rare
+# one): 玮/伟, 琰/炎, 喆/哲, 堃/坤, 燚, 淼, 翀, 昇.
+RARE = "玮琰喆堃燚淼翀昇珺彧"
+BENCH = Actor("bench", Role.ADMIN)
+
+
+def _veteran(fields: dict[str, str]) -> Veteran:
+    dated = {"birth_date", "enlistment_date", "discharge_date"}
+    values: dict[str, object] = {
+        k: date.fromisoformat(v) if k in dated else v for k, v in fields.items()
+    }
+    return Veteran(**values)  # type: ignore[arg-type]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="eligibility benchmark")
+    parser.add_argument("--files", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=3003, help="tests use seeds below 100")
+    parser.add_argument("--dpi", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--forms", choices=("seen", "dev", "test"), default="seen")
+    parser.add_argument("--work", type=Path, default=None)
+    parser.add_argument("--reuse", action="store_true", help="keep the ingested archive")
+    parser.add_argument("--examples", action="store_true", help="list wrong verdicts")
+    args = parser.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-eligibility-"))
+    settings = Settings(
+        data_dir=work / "data", workers=args.workers, pdf_dpi=args.dpi, _env_file=None
+    )
+    seconds = 0.0
+    if not args.reuse:
+        # PDF and TIFF only: a file of several pages holds the discharge approval page.
+        files = generate(
+            work / "samples", args.files, args.seed, args.dpi, ("pdf", "tiff"), forms=args.forms
+        )
+        store = Store.open(settings.resolved_database_url)
+        start = time.perf_counter()
+        IngestRun(store, settings.data_dir, IngestOptions.from_settings(settings)).run(
+            [f.path for f in files]
+        )
+        seconds = time.perf_counter() - start
+        store.close()
+    truths = [
+        json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted((work / "samples" / "truth").glob("*.json"))
+    ]
+    veterans = [_veteran(t["fields"]) for t in truths]
+    certificate = [any(p["kind"] == "approval" for p in t["pages"]) for t in truths]
+    rows = demo_catalogue(veterans, args.seed)
+    archive = Archive.open(settings)
+    if not args.reuse:
+        import_catalogue(
+            archive,
+            BENCH,
+            data=catalogue_csv(rows),
+            file_name="catalogue.csv",
+            catalogue=CATALOGUE,
+            doc_number=DOC_NUMBER,
+            effective_date=EFFECTIVE,
+        )
+    expected = [truth(v, rows, c) for v, c in zip(veterans, certificate, strict=True)]
+    print(
+        f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; {len(veterans)} files at {args.dpi} dpi, seed "
+        f"{args.seed}, forms {args.forms}, engine {settings.engine}; work dir {work}"
+    )
+    if seconds:
+        print(f"ingest (OCR and extraction): {seconds:.0f} s")
+    print(
+        "\n| programme | truth met | right | false grants | false denials | unproven "
+        "| unproven where truly met | s/check |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    wrong: list[str] = []
+    queries = [LookupQuery(id_number=v.id_number) for v in veterans]
+    for programme in PROGRAMMES:
+        start = time.perf_counter()
+        out = check_eligibility(archive, BENCH, programme, queries)
+        per = (time.perf_counter() - start) / len(queries)
+        right = grants = denials = unproven = unproven_met = 0
+        for v, result, want in zip(veterans, out.results, expected, strict=True):
+            met = want[programme]
+            got = result.verdict
+            right += (got == "met") == met and got != "unproven"
+            grants += got == "met" and not met
+            denials += got == "not_met" and met
+            unproven += got == "unproven"
+            unproven_met += got == "unproven" and met
+            if ((got == "met") != met and got != "unproven") or (got == "unproven" and met):
+                reasons = "; ".join(f"{c.status}: {c.reason}" for c in result.conditions)
+                wrong.append(f"{programme} {v.name} truth {met}, got {got}: {reasons}")
+        n = len(queries)
+        print(
+            f"| {programme} | {sum(w[programme] for w in expected)} | {right}/{n} "
+            f"| {grants} | {denials} | {unproven / n:.0%} | {unproven_met} | {per:.3f} |"
+        )
+    # Names one character away from the name read, by the right birth date.
+    rng = random.Random(args.seed)
+    asked: list[tuple[LookupQuery, int]] = []
+    values = archive.store.evidence_values(archive.store.document_ids())
+    for doc_id, fields in sorted(values.items()):
+        name, born = fields.get("name"), fields.get("birth_date")
+        if not name or not name.value or not born or not born.value or len(name.value) < 2:
+            continue
+        place = rng.randrange(1, len(name.value))  # a given-name character
+        misread = name.value[:place] + rng.choice(RARE) + name.value[place + 1 :]
+        if misread != name.value:
+            asked.append((LookupQuery(name=misread, birth_date=born.value[:7]), doc_id))
+    matched = match_persons(archive, [q for q, _ in asked])
+    found = sum(
+        m.status == "probable" and doc in m.document_ids
+        for m, (_, doc) in zip(matched.matches, asked, strict=True)
+    )
+    others = sum(
+        len([d for d in m.document_ids if d != doc])
+        for m, (_, doc) in zip(matched.matches, asked, strict=True)
+    )
+    candidates = sum(len(m.document_ids) for m in matched.matches)
+    print(
+        f"\nname with one character misread: {found}/{len(asked)} found as probable "
+        f"({found / max(1, len(asked)):.0%}); wrong candidates {others} of {candidates}"
+    )
+    archive.close()
+    if args.examples:
+        print("\nverdicts not right (first 20):")
+        print("\n".join(f"- {w}" for w in wrong[:20]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
