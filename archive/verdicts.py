@@ -76,11 +76,9 @@ class Used:
 
 
 @dataclass(frozen=True, slots=True)
-class CatalogueRowUsed:
-    catalogue: str
-    version_id: int
-    doc_number: str
-    effective_date: str
+class ListedRow:
+    """A row of the catalogue version a check uses: the unit in its canonical form."""
+
     row_number: int
     unit: str
     start: str | None
@@ -95,7 +93,7 @@ class ConditionVerdict:
     status: Status
     reason: str
     used: list[Used] = field(default_factory=list)
-    row: CatalogueRowUsed | None = None
+    row: ListedRow | None = None
     catalogue_version: int | None = None
 
 
@@ -107,7 +105,7 @@ class Catalogue:
     version_id: int
     doc_number: str
     effective_date: str
-    rows: list[CatalogueRowUsed]
+    rows: list[ListedRow]
 
 
 def _say(
@@ -115,7 +113,7 @@ def _say(
     status: Status,
     reason: str,
     used: list[Used] | None = None,
-    row: CatalogueRowUsed | None = None,
+    row: ListedRow | None = None,
     version: int | None = None,
 ) -> ConditionVerdict:
     return ConditionVerdict(c.kind, c.title, status, reason, used or [], row, version)
@@ -282,7 +280,7 @@ def _disability(docs: list[DocumentFacts], c: DisabilityGrade) -> ConditionVerdi
 
 
 def _overlap(
-    service: tuple[tuple[date, date] | None, tuple[date, date] | None], row: CatalogueRowUsed
+    service: tuple[tuple[date, date] | None, tuple[date, date] | None], row: ListedRow
 ) -> Literal["yes", "no", "maybe"]:
     """Whether a service period overlaps a row's. A row means all of what it writes (1964-10
     to 1980-12: from the first of October to the last of December); a person's dates, read to
@@ -300,7 +298,7 @@ def _overlap(
     return "maybe"
 
 
-def _span(row: CatalogueRowUsed) -> str:
+def _span(row: ListedRow) -> str:
     return f"{row.start or '不限'}至{row.end or '不限'}"
 
 
@@ -319,7 +317,7 @@ def _by_history(
         return None
     version = catalogue.version_id
     rows = [(r, parse_unit(r.unit)) for r in catalogue.rows]
-    outcomes: list[tuple[str, ServicePeriod, DocumentFacts, PageLine, CatalogueRowUsed | None]] = []
+    outcomes: list[tuple[str, ServicePeriod, DocumentFacts, PageLine, ListedRow | None]] = []
     for p, d, line in periods:
         listed = [r for r, u in rows if u is not None and p.unit.within(u)]
         service = ((p.start.first, p.start.last), (p.end.first, p.end.last) if p.end else None)

@@ -23,9 +23,9 @@ from archive.usecases.matching import LookupQuery, Match, match_persons
 from archive.usecases.views import Masker
 from archive.verdicts import (
     Catalogue,
-    CatalogueRowUsed,
     ConditionVerdict,
     DocumentFacts,
+    ListedRow,
     PageLine,
     Status,
     Used,
@@ -130,11 +130,7 @@ def _catalogues(archive: Archive, p: Programme, day: str) -> dict[str, Catalogue
         if v is None:
             continue
         rows = [
-            CatalogueRowUsed(
-                v.catalogue,
-                v.id,
-                v.doc_number,
-                v.effective_date,
+            ListedRow(
                 r.row_number,
                 r.unit_key,
                 r.start,

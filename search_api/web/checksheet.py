@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from fpdf import FPDF
 
 from archive.usecases.eligibility import EligibilityOut, PersonVerdict
+from archive.verdicts import LABELS
 
 STATUS_LABELS = {"met": "满足", "not_met": "不满足", "unproven": "无法证明（须人工核查）"}
 MATCH_LABELS = {
@@ -19,15 +20,7 @@ MATCH_LABELS = {
     "probable": "仅有相近候选",
     "none": "未找到档案",
 }
-FIELD_NAMES = {
-    "unit": "部队番号",
-    "service_history": "服役经历",
-    "enlistment_date": "入伍时间",
-    "discharge_date": "退役时间",
-    "discharge_type": "退役方式",
-    "disability_grade": "伤残等级",
-    "page": "页面文字",
-}
+FIELD_NAMES = {**LABELS, "page": "页面文字"}
 Crop = tuple[int, int, tuple[int, ...]]  # document, page, box
 
 
