@@ -7,7 +7,8 @@ The kinds of condition (``kind =``):
   listed unit), during a period that overlaps the row's;
 - ``value_in``: ``field`` is one of ``values`` (a discharge type, a gender…);
 - ``date_after`` / ``date_before``: ``field`` is on or after / before ``date``;
-- ``page_with_words``: a page of the file holds one of ``words`` (a discharge certificate);
+- ``page_with_words``: a page of the file is titled with one of ``words`` (a discharge
+  certificate), or with ``as_title = false`` holds one anywhere;
 - ``disability_grade``: a grade among ``grades`` (1..10, 一级 the gravest) and, when given,
   a cause among ``causes`` (因战, 因公, 因病).
 """
@@ -75,6 +76,9 @@ class DateBound(_Condition):
 class PageWithWords(_Condition):
     kind: Literal["page_with_words"]
     words: list[str] = Field(min_length=1)
+    # The words as a page's title (a line of little else: 士兵退出现役批准书), not anywhere in
+    # its text: an appraisal's "同意该同志退出现役" is no discharge certificate.
+    as_title: bool = True
 
 
 class DisabilityGrade(_Condition):

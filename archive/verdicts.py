@@ -24,12 +24,14 @@ from archive.programmes import (
     ServedInCatalogue,
     ValueIn,
 )
-from archive.text import fold
+from archive.text import fold, letters_and_digits
 from archive.units import chinese_number, parse_unit
 
 Status = Literal["met", "not_met", "unproven"]
 # A line read this surely or better is taken as proof that its words are on the page.
 SURE_LINE = 0.8
+# A title line holds its words and at most this many other characters (士兵…批准书).
+TITLE_EXTRA = 6
 LABELS = {
     "unit": "部队番号",
     "service_history": "服役经历",
@@ -221,14 +223,19 @@ def _date_bound(docs: list[DocumentFacts], c: DateBound) -> ConditionVerdict:
 
 
 def _page_with_words(docs: list[DocumentFacts], c: PageWithWords) -> ConditionVerdict:
-    words = [fold(w) for w in c.words]
+    words = [letters_and_digits(w) for w in c.words]
     found: list[tuple[DocumentFacts, PageLine, str]] = []
     for d in docs:
         for line in d.lines:
-            text = fold(line.text)
-            found += [(d, line, w) for w in words if w in text]
+            text = letters_and_digits(line.text)
+            found += [
+                (d, line, w)
+                for w in words
+                if w in text and (not c.as_title or len(text) <= len(w) + TITLE_EXTRA)
+            ]
     if not found:
-        return _say(c, "not_met", f"各页识别文字中没有“{'、'.join(c.words)}”")
+        where = "标题" if c.as_title else "文字"
+        return _say(c, "not_met", f"各页识别{where}中没有“{'、'.join(c.words)}”")
     d, line, word = max(found, key=lambda f: f[1].confidence)
     used = Used(
         "page",

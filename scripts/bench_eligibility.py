@@ -36,6 +36,7 @@ from archive.usecases.matching import LookupQuery, match_persons
 from ingest.pipeline import IngestOptions, IngestRun
 from scripts.samplegen.catalogue import (
     CATALOGUE,
+    CERTIFICATE_KINDS,
     DOC_NUMBER,
     EFFECTIVE,
     catalogue_csv,
@@ -100,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         for p in sorted((work / "samples" / "truth").glob("*.json"))
     ]
     veterans = [_veteran(t["fields"]) for t in truths]
-    certificate = [any(p["kind"] == "approval" for p in t["pages"]) for t in truths]
+    certificate = [any(p["kind"] in CERTIFICATE_KINDS for p in t["pages"]) for t in truths]
     rows = demo_catalogue(veterans, args.seed)
     archive = Archive.open(settings)
     if not args.reuse:

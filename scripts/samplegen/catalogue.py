@@ -24,7 +24,11 @@ CATALOGUE = "涉核部队目录"
 DOC_NUMBER = "示例〔2026〕1号（虚构）"
 EFFECTIVE = "2026-01-01"
 CN = "〇一二三四五六七八九"
-DISCHARGED_TYPES = ("自主就业", "安排工作", "退休", "供养", "复员", "转业", "逐月领取退役金")
+DISCHARGED_TYPES = (
+    *("自主就业", "安排工作", "退休", "供养", "复员", "转业", "逐月领取退役金", "退伍", "自谋职业"),
+)
+# The pages that are a discharge certificate, by the generator's page kinds.
+CERTIFICATE_KINDS = ("approval", "unseen_certificate")
 SUBSIDY_FROM = date(2011, 11, 1)
 
 

@@ -355,3 +355,18 @@ def test_a_transferred_person_is_checked_unit_by_unit_by_the_service_history(
         lines={1: [line("1970.03—1972.12 89800部队 战士", 0.5)]},
     )
     assert _check(archive, "nuclear", faint).results[0].conditions[0].status == "unproven"
+
+
+def test_a_certificate_is_a_page_titled_so_not_a_sentence_that_mentions_it(
+    archive: Archive,
+) -> None:
+    appraisal = "340123197004011238"
+    save(
+        archive.store,
+        "appraisal",
+        {"id_number": appraisal, "discharge_type": "复员"},
+        pages=1,
+        lines={1: [line("士兵服役期间鉴定"), line("经研究，同意该同志退出现役。")]},
+    )
+    [_, page] = _check(archive, "preferential_card", appraisal).results[0].conditions
+    assert page.status == "not_met" and "标题" in page.reason
