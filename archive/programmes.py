@@ -16,6 +16,7 @@ The kinds of condition (``kind =``):
 from __future__ import annotations
 
 import shutil
+import tempfile
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -120,14 +121,20 @@ def load_programme(path: Path) -> Programme:
 
 def ensure_examples(data_dir: Path) -> Path:
     """The data dir's rule folder; made, with the shipped examples in it, when there is none
-    yet (a bureau's own edits are never overwritten)."""
+    yet (a bureau's own edits are never overwritten). Made aside and renamed into place, so
+    two requests at once never read a folder half filled."""
     folder = data_dir / FOLDER
-    if not folder.exists():
-        folder.mkdir(parents=True)
-        for example in resources.files("archive").joinpath("programme_examples").iterdir():
-            if example.name.endswith(".toml"):
-                with resources.as_file(example) as source:
-                    shutil.copyfile(source, folder / example.name)
+    if folder.exists():
+        return folder
+    aside = Path(tempfile.mkdtemp(prefix=".programmes-", dir=data_dir))
+    for example in resources.files("archive").joinpath("programme_examples").iterdir():
+        if example.name.endswith(".toml"):
+            with resources.as_file(example) as source:
+                shutil.copyfile(source, aside / example.name)
+    try:
+        aside.rename(folder)
+    except OSError:  # another process made it first
+        shutil.rmtree(aside, ignore_errors=True)
     return folder
 
 
