@@ -17,24 +17,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import random
-import tempfile
 import time
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
+from typing import Any
 
 from archive.domain import Actor, Role
-from archive.settings import Settings
-from archive.store import Store
 from archive.usecases import Archive
 from archive.usecases.catalogues import import_catalogue
 from archive.usecases.correct import correct_field
 from archive.usecases.eligibility import check_eligibility
 from archive.usecases.matching import LookupQuery, match_persons
-from ingest.pipeline import IngestOptions, IngestRun
+from scripts.bench_archive import add_options, describe, ingest, work_dir
 from scripts.bench_extract import expected_fields
 from scripts.samplegen.catalogue import (
     CATALOGUE,
@@ -46,7 +41,7 @@ from scripts.samplegen.catalogue import (
     truth,
 )
 from scripts.samplegen.generate import generate
-from scripts.samplegen.people import Veteran
+from scripts.samplegen.people import Posting, Veteran
 
 PROGRAMMES = ("nuclear", "preferential_card", "self_employed_subsidy")
 # Characters of names that OCR reads as a commoner one of like shape (the query has the rare
@@ -56,24 +51,24 @@ BENCH = Actor("bench", Role.ADMIN)
 REVIEWER = Actor("bench-archivist", Role.ARCHIVIST)
 
 
-def _veteran(fields: dict[str, str]) -> Veteran:
+def _veteran(truth: dict[str, Any]) -> Veteran:
     dated = {"birth_date", "enlistment_date", "discharge_date"}
-    values: dict[str, object] = {
-        k: date.fromisoformat(v) if k in dated else v for k, v in fields.items()
+    values: dict[str, Any] = {
+        k: date.fromisoformat(v) if k in dated else v for k, v in truth["fields"].items()
     }
-    return Veteran(**values)  # type: ignore[arg-type]
+    history = tuple(
+        Posting(p["unit"], date.fromisoformat(p["start"]), date.fromisoformat(p["end"]))
+        for p in truth["history"]
+    )
+    return Veteran(**values, history=history)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="eligibility benchmark")
-    parser.add_argument("--files", type=int, default=40)
-    parser.add_argument("--seed", type=int, default=3003, help="tests use seeds below 100")
-    parser.add_argument("--dpi", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--forms", choices=("seen", "dev", "test"), default="seen")
-    parser.add_argument("--work", type=Path, default=None)
-    parser.add_argument("--reuse", action="store_true", help="keep the ingested archive")
-    parser.add_argument("--examples", action="store_true", help="list wrong verdicts")
+    add_options(parser, files=40, seed=3003)
+    parser.add_argument(
+        "--old-ids", type=int, default=4, help="older files of some persons, 15-digit ID"
+    )
     parser.add_argument(
         "--after-review",
         action="store_true",
@@ -81,32 +76,30 @@ def main(argv: list[str] | None = None) -> int:
         "truth, as read on the original) and check again",
     )
     args = parser.parse_args(argv)
-    work = args.work or Path(tempfile.mkdtemp(prefix="bench-eligibility-"))
-    settings = Settings(
-        data_dir=work / "data", workers=args.workers, pdf_dpi=args.dpi, _env_file=None
-    )
+    work, settings = work_dir(args, "bench-eligibility-")
     seconds = 0.0
     if not args.reuse:
         # PDF and TIFF only: a file of several pages holds the discharge approval page.
         files = generate(
-            work / "samples", args.files, args.seed, args.dpi, ("pdf", "tiff"), forms=args.forms
+            work / "samples",
+            args.files,
+            args.seed,
+            args.dpi,
+            ("pdf", "tiff"),
+            forms=args.forms,
+            old_ids=args.old_ids,
         )
-        store = Store.open(settings.resolved_database_url)
-        start = time.perf_counter()
-        IngestRun(store, settings.data_dir, IngestOptions.from_settings(settings)).run(
-            [f.path for f in files]
-        )
-        seconds = time.perf_counter() - start
-        store.close()
-    truths = [
+        seconds = ingest(settings, files)
+    every = [
         json.loads(p.read_text(encoding="utf-8"))
         for p in sorted((work / "samples" / "truth").glob("*.json"))
     ]
+    truths = [t for t in every if "same_person_as" not in t]
     # A form of another bureau prints its own value for some fields (the discharge type of
     # its era): the truth of a file is what its pages print.
     printed = [expected_fields(t) for t in truths]
     veterans = [
-        replace(_veteran(t["fields"]), discharge_type=p["discharge_type"] or "")
+        replace(_veteran(t), discharge_type=p["discharge_type"] or "")
         for t, p in zip(truths, printed, strict=True)
     ]
     certificate = [any(p["kind"] in CERTIFICATE_KINDS for p in t["pages"]) for t in truths]
@@ -123,11 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             effective_date=EFFECTIVE,
         )
     expected = [truth(v, rows, c) for v, c in zip(veterans, certificate, strict=True)]
-    print(
-        f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}; {len(veterans)} files at {args.dpi} dpi, seed "
-        f"{args.seed}, forms {args.forms}, engine {settings.engine}; work dir {work}"
-    )
+    print(describe(args, settings, work, len(every)))
     if seconds:
         print(f"ingest (OCR and extraction): {seconds:.0f} s")
     queries = [LookupQuery(id_number=v.id_number) for v in veterans]
@@ -137,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nafter review ({settled} flagged fields settled by an archivist):")
         wrong = _verdicts(archive, queries, veterans, expected)
     _names(archive, args.seed)
+    _old_numbers(archive, [t for t in every if "same_person_as" in t])
     archive.close()
     if args.examples:
         print("\nverdicts not right (first 20):")
@@ -177,19 +167,21 @@ def _verdicts(
 ) -> list[str]:
     print(
         "\n| programme | truth met | right | false grants | false denials | unproven "
-        "| unproven where truly met | s/check |"
+        "| unproven where truly met | right, transferred persons | s/check |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     wrong: list[str] = []
     for programme in PROGRAMMES:
         start = time.perf_counter()
         out = check_eligibility(archive, BENCH, programme, queries)
         per = (time.perf_counter() - start) / len(queries)
-        right = grants = denials = unproven = unproven_met = 0
+        right = grants = denials = unproven = unproven_met = right_moved = 0
         for v, result, want in zip(veterans, out.results, expected, strict=True):
             met = want[programme]
             got = result.verdict
-            right += (got == "met") == met and got != "unproven"
+            ok = (got == "met") == met and got != "unproven"
+            right += ok
+            right_moved += ok and bool(v.history)
             grants += got == "met" and not met
             denials += got == "not_met" and met
             unproven += got == "unproven"
@@ -197,10 +189,11 @@ def _verdicts(
             if ((got == "met") != met and got != "unproven") or (got == "unproven" and met):
                 reasons = "; ".join(f"{c.status}: {c.reason}" for c in result.conditions)
                 wrong.append(f"{programme} {v.name} truth {met}, got {got}: {reasons}")
-        n = len(queries)
+        n, moved = len(queries), sum(bool(v.history) for v in veterans)
         print(
             f"| {programme} | {sum(w[programme] for w in expected)} | {right}/{n} "
-            f"| {grants} | {denials} | {unproven / n:.0%} | {unproven_met} | {per:.3f} |"
+            f"| {grants} | {denials} | {unproven / n:.0%} | {unproven_met} "
+            f"| {right_moved}/{moved} | {per:.3f} |"
         )
     return wrong
 
@@ -223,14 +216,40 @@ def _names(archive: Archive, seed: int) -> None:
         m.status == "probable" and doc in m.document_ids
         for m, (_, doc) in zip(matched.matches, asked, strict=True)
     )
+
+    # A candidate is wrong when it is another person's file (a person may have two files).
+    def person(doc: int) -> str | None:
+        number = values.get(doc, {}).get("id_number")
+        return number.value if number else None
+
     others = sum(
-        len([d for d in m.document_ids if d != doc])
+        len([d for d in m.document_ids if d != doc and person(d) != person(doc)])
         for m, (_, doc) in zip(matched.matches, asked, strict=True)
     )
     candidates = sum(len(m.document_ids) for m in matched.matches)
     print(
         f"\nname with one character misread: {found}/{len(asked)} found as probable "
         f"({found / max(1, len(asked)):.0%}); wrong candidates {others} of {candidates}"
+    )
+
+
+def _old_numbers(archive: Archive, old: list[dict[str, Any]]) -> None:
+    """Each older file, under the 15-digit number, found with the person's other file by
+    either number."""
+    ids = {item.document.source_name: item.document.id for item in archive.store.iter_documents()}
+    asked = [
+        (LookupQuery(id_number=number), {ids.get(t["source"]), ids.get(t["same_person_as"])})
+        for t in old
+        for number in (t["fields"]["id_number"], t["printed_id_number"])
+    ]
+    matched = match_persons(archive, [q for q, _ in asked])
+    linked = sum(
+        m.status == "exact" and set(m.document_ids) == want
+        for m, (_, want) in zip(matched.matches, asked, strict=True)
+    )
+    print(
+        f"\nolder files under the 15-digit number: {linked}/{len(asked)} lookups (by the 18- "
+        "and the 15-digit number) found both of the person's files, and only those"
     )
 
 

@@ -14,19 +14,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from archive.domain import FIELD_KEYS, ExtractedField
-from archive.settings import Settings
 from archive.store import Store
 from ingest.extract.extractor import extract
-from ingest.pipeline import IngestOptions, IngestRun
+from scripts.bench_archive import add_options, describe, ingest, work_dir
 from scripts.samplegen.generate import generate
 
 
@@ -121,38 +116,16 @@ def report(tallies: dict[str, Tally], show_examples: bool) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="field extraction benchmark")
-    parser.add_argument("--files", type=int, default=60)
-    parser.add_argument("--seed", type=int, default=2002, help="tests use seeds below 100")
-    parser.add_argument("--dpi", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--work", type=Path, default=None)
-    parser.add_argument("--reuse", action="store_true", help="re-extract the stored OCR")
-    parser.add_argument("--examples", action="store_true", help="list wrong values")
-    parser.add_argument(
-        "--forms",
-        choices=("seen", "dev", "test"),
-        default="seen",
-        help="seen: the families the extractor was built on; dev, test: unseen families and "
-        "held-out label wordings (scripts/samplegen/unseen.py); test only for measuring",
-    )
+    add_options(parser, files=60, seed=2002)
     args = parser.parse_args(argv)
-    work = args.work or Path(tempfile.mkdtemp(prefix="bench-extract-"))
-    settings = Settings(
-        data_dir=work / "data", workers=args.workers, pdf_dpi=args.dpi, _env_file=None
-    )
+    work, settings = work_dir(args, "bench-extract-")
     truth_dir = work / "samples" / "truth"
     seconds = 0.0
-    if not args.reuse:
+    if not args.reuse:  # else: the stored OCR extracted again
         files = generate(
             work / "samples", count=args.files, seed=args.seed, dpi=args.dpi, forms=args.forms
         )
-        store = Store.open(settings.resolved_database_url)
-        start = time.perf_counter()
-        IngestRun(store, settings.data_dir, IngestOptions.from_settings(settings)).run(
-            [f.path for f in files]
-        )
-        seconds = time.perf_counter() - start
-        store.close()
+        seconds = ingest(settings, files)
     truths = {
         t["source"]: t
         for t in (json.loads(p.read_text(encoding="utf-8")) for p in truth_dir.glob("*.json"))
@@ -164,11 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         found[item.document.source_name] = extract(store.page_records(item.document.id))
     extract_seconds = time.perf_counter() - start
     store.close()
-    print(
-        f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}; {len(found)} files at {args.dpi} dpi, seed {args.seed}, "
-        f"forms {args.forms}, engine {settings.engine}; work dir {work}"
-    )
+    print(describe(args, settings, work, len(found)))
     if seconds:
         print(f"ingest (OCR and extraction): {seconds:.0f} s")
     print(

@@ -97,7 +97,7 @@ def _text_page(rng: random.Random, dpi: int, rare_name: bool = False) -> Rendere
     if roll < 0.55:
         return render_collect_form(v, rng, dpi, (face, face), False)
     if roll < 0.8:
-        return render_appraisal(v, rng, dpi, face)
+        return render_appraisal(v, rng, dpi, face, rng)  # nobody here was transferred
     return render_approval(v, rng, dpi, face)
 
 

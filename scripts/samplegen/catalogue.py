@@ -3,7 +3,10 @@ the shipped example programmes: for the demo and scripts/bench_eligibility.py.
 
 The units and periods are made up (the real catalogues are confidential and never shipped).
 About half the veterans' units are listed, some with a period that overlaps their service and
-some with one that does not; decoy units no veteran served in fill the rest. Each listed unit
+some with one that does not; decoy units no veteran served in fill the rest. For a person who
+was transferred, the list also names an earlier unit during the person's time in it (met only
+by reading the 服役经历), or the last unit for a year before the person came to it (not met,
+though the unit and the whole service would say so). Each listed unit
 is printed the other way from the form where it can be (中国人民解放军66325部队 on the form,
 66325部队 in the list; 第27集团军80师 as 陆军第二十七集团军第八十师), as real lists do.
 """
@@ -70,12 +73,29 @@ def demo_catalogue(veterans: list[Veteran], seed: int) -> list[Row]:
         else:  # ended a year or more before the person enlisted
             end = v.enlistment_date.year - rng.randint(1, 5)
             rows.append(Row(_listed_as(v.unit), date(end - 3, 1, 1), date(end, 12, 31)))
+    rows += _transfer_rows(veterans, seed)
     for _ in range(max(3, len(veterans) // 4)):
         start = rng.randint(1960, 2015)
         rows.append(
             Row(f"{rng.randint(10000, 30999)}部队", date(start, 1, 1), date(start + 2, 12, 31))
         )
     rng.shuffle(rows)
+    return rows
+
+
+def _transfer_rows(veterans: list[Veteran], seed: int) -> list[Row]:
+    rng = random.Random(f"catalogue-transfers-{seed}")  # the rows drawn above stay as they were
+    rows = []
+    for v in veterans:
+        if not v.history:
+            continue
+        first, last = v.history[0], v.history[-1]
+        if rng.random() < 0.5:  # the first unit, in a year the person was in it
+            year = rng.randint(first.start.year, first.end.year)
+            rows.append(Row(_listed_as(first.unit), date(year, 1, 1), date(year, 12, 31)))
+        elif first.start.year < last.start.year:  # the last unit, a year before the person came
+            year = rng.randint(first.start.year, last.start.year - 1)
+            rows.append(Row(_listed_as(last.unit), date(year, 1, 1), date(year, 12, 31)))
     return rows
 
 
@@ -96,15 +116,15 @@ def write_catalogue(out_dir: Path, veterans: list[Veteran], seed: int) -> Path:
 
 def truth(v: Veteran, rows: list[Row], has_certificate: bool) -> dict[str, bool]:
     """Whether each shipped example programme's conditions hold for the veteran, by the
-    generator's own values (exact days)."""
+    generator's own values (exact days): listed means a unit listed while the person was in it."""
     from archive.units import parse_unit
 
-    unit = parse_unit(v.unit)
     listed = any(
-        unit is not None
+        (unit := parse_unit(p.unit)) is not None
         and unit.within(u)
-        and r.start <= v.discharge_date
-        and r.end >= v.enlistment_date
+        and r.start <= p.end
+        and r.end >= p.start
+        for p in v.postings()
         for r in rows
         if (u := parse_unit(r.unit)) is not None
     )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import random
-from dataclasses import asdict, dataclass
-from datetime import date
+from dataclasses import asdict, dataclass, replace
+from datetime import date, timedelta
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
@@ -115,6 +115,18 @@ def id_check_char(first17: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Posting:
+    """One unit served in and when (a line of 服役经历)."""
+
+    unit: str
+    start: date
+    end: date
+
+    def as_json(self) -> dict[str, str]:
+        return {"unit": self.unit, "start": self.start.isoformat(), "end": self.end.isoformat()}
+
+
+@dataclass(frozen=True, slots=True)
 class Veteran:
     name: str
     gender: str
@@ -131,9 +143,21 @@ class Veteran:
     disability_grade: str
     combat_or_test: str
     file_number: str
+    # Transfers: the units served in before the last one (``unit``) with their dates; empty
+    # for one who served in one unit throughout.
+    history: tuple[Posting, ...] = ()
 
     def as_json(self) -> dict[str, str]:
-        return {k: v.isoformat() if isinstance(v, date) else v for k, v in asdict(self).items()}
+        """The fields (the history apart: ``postings``)."""
+        return {
+            k: v.isoformat() if isinstance(v, date) else v
+            for k, v in asdict(self).items()
+            if k != "history"
+        }
+
+    def postings(self) -> tuple[Posting, ...]:
+        """Every unit with its period: the history, or the one unit for the whole service."""
+        return self.history or (Posting(self.unit, self.enlistment_date, self.discharge_date),)
 
 
 def _day(rng: random.Random, start: date, end: date) -> date:
@@ -178,6 +202,27 @@ def make_veteran(rng: random.Random, serial: int) -> Veteran:
         combat_or_test=rng.choice(COMBAT),
         file_number=f"{code}-TY-{serial:06d}",
     )
+
+
+def with_transfers(v: Veteran, rng: random.Random) -> Veteran:
+    """The same person, transferred once or twice during a service of four years or more
+    (``rng`` of its own, so that the veterans drawn before stay as they were)."""
+    if (v.discharge_date - v.enlistment_date).days < 4 * 365 or rng.random() >= 0.35:
+        return v
+    moves = 2 if rng.random() < 0.2 else 1
+    span = (v.discharge_date - v.enlistment_date).days
+    cuts = sorted(rng.sample(range(365, span - 365), moves))
+    starts = [v.enlistment_date] + [v.enlistment_date + timedelta(days=c) for c in cuts]
+    ends = [s - timedelta(days=1) for s in starts[1:]] + [v.discharge_date]
+    units = [make_unit(rng) for _ in range(moves)] + [v.unit]
+    return replace(
+        v, history=tuple(Posting(u, s, e) for u, s, e in zip(units, starts, ends, strict=True))
+    )
+
+
+def old_id(id_number: str) -> str:
+    """The 15-digit number of before 1999 (GB 11643-1989) the 18-digit one was made from."""
+    return id_number[:6] + id_number[8:17]
 
 
 CN_DIGITS = "〇一二三四五六七八九"

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from scripts.samplegen.people import Veteran, format_date, truth_date
+from scripts.samplegen.people import Posting, Veteran, format_date, truth_date
 
 FONT_FILES = {
     "song": "/usr/share/fonts/truetype/arphic/uming.ttc",
@@ -313,8 +313,45 @@ def _paragraph(
     return y + line_h
 
 
-def render_appraisal(v: Veteran, rng: random.Random, dpi: int, face: str) -> RenderedPage:
-    """服役期间鉴定: running text that states the facts in sentences."""
+def _posting_line(p: Posting, rank: str, style: str) -> str:
+    if style == "dot":
+        return f"{p.start:%Y.%m}—{p.end:%Y.%m}  {p.unit}  {rank}"
+    return f"{p.start.year}年{p.start.month}月至{p.end.year}年{p.end.month}月在{p.unit}任{rank}"
+
+
+def draw_history(
+    canvas: Canvas,
+    page: RenderedPage,
+    v: Veteran,
+    rng: random.Random,
+    face: str,
+    top: int,
+    styles: tuple[str, ...] = ("dot", "cn"),
+) -> int:
+    """服役经历: a line a posting, as appraisals and registration forms list a transferred
+    person's units (``rng`` of its own: the pages of a person who was never transferred stay
+    as they were). Returns the bottom."""
+    if not v.history:
+        return top
+    style = rng.choice(styles)
+    ranks = [rng.choice(("战士", "副班长", "班长")) for _ in v.history[:-1]] + [v.rank]
+    texts = ["服役经历："] + [
+        _posting_line(p, rank, style) for p, rank in zip(v.history, ranks, strict=True)
+    ]
+    y = top
+    for text in texts:
+        box = canvas.text(canvas.px(70), y, text, face, 12)
+        page.items.append(TextItem(text, box, "body"))
+        page.lines.append([len(page.items) - 1])
+        y += canvas.px(26)
+    return y
+
+
+def render_appraisal(
+    v: Veteran, rng: random.Random, dpi: int, face: str, history_rng: random.Random
+) -> RenderedPage:
+    """服役期间鉴定: running text that states the facts in sentences, and the 服役经历 of one
+    who was transferred."""
     canvas = Canvas(dpi, rng)
     page = RenderedPage(
         canvas.image, "appraisal", dpi, {"form": face, "value": face, "hand": False}
@@ -346,7 +383,8 @@ def render_appraisal(v: Veteran, rng: random.Random, dpi: int, face: str) -> Ren
         parts += [("曾", None), (v.combat_or_test, "combat_or_test"), ("。", None)]
         page.fields["combat_or_test"] = v.combat_or_test
     parts.append(("经研究，同意该同志退出现役。", None))
-    _paragraph(canvas, page, parts, face, bottom + canvas.px(40))
+    bottom = _paragraph(canvas, page, parts, face, bottom + canvas.px(40))
+    draw_history(canvas, page, v, history_rng, face, bottom + canvas.px(10))
     return page
 
 

@@ -23,6 +23,7 @@ from scripts.samplegen.render import (
     _field_value,
     _form_page,
     _title,
+    draw_history,
 )
 
 Split = Literal["dev", "test"]
@@ -138,10 +139,15 @@ def render_benefits_form(
 
 
 def render_certificate(
-    shown: dict[str, tuple[str, str]], rng: random.Random, dpi: int, face: str
+    v: Veteran,
+    shown: dict[str, tuple[str, str]],
+    rng: random.Random,
+    dpi: int,
+    face: str,
+    history_rng: random.Random,
 ) -> RenderedPage:
     """退出现役证明书 (dev): no rules; two "label：value" pairs a line, or a label and its value
-    set apart by spaces."""
+    set apart by spaces; the 服役经历 of one who was transferred in sentences below."""
     canvas = Canvas(dpi, rng)
     fonts: dict[str, str | bool] = {"form": face, "value": face, "hand": False}
     page = RenderedPage(canvas.image, "unseen_certificate", dpi, fonts)
@@ -166,6 +172,7 @@ def render_certificate(
             x = max(canvas.width // 2, box[2] + canvas.px(30))
         page.lines.append(line)
         y += canvas.px(34)
+    draw_history(canvas, page, v, history_rng, face, y + canvas.px(10), ("cn",))
     _fields_in(page, {k: shown[k] for k in keys})
     return page
 
@@ -209,6 +216,7 @@ def render_unseen(
     multi_page: bool,
     faces: tuple[str, str],
     hand: bool,
+    history_rng: random.Random,
 ) -> list[RenderedPage]:
     """A file of unseen forms: the dev families (a grid, a certificate), or the test one; the
     values the same on every page of it."""
@@ -217,11 +225,11 @@ def render_unseen(
         return [render_record_card(shown, rng, dpi, faces, hand)]
     if not multi_page:  # a single-page format holds one form
         if rng.random() < 0.3:
-            return [render_certificate(shown, rng, dpi, faces[0])]
+            return [render_certificate(v, shown, rng, dpi, faces[0], history_rng)]
         return [render_benefits_form(shown, rng, dpi, faces, hand)]
     pages = [
         render_benefits_form(shown, rng, dpi, faces, hand),
-        render_certificate(shown, rng, dpi, faces[0]),
+        render_certificate(v, shown, rng, dpi, faces[0], history_rng),
     ]
     rng.shuffle(pages)
     return pages

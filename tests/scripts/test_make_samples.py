@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from PIL import Image
 from pypdf import PdfReader
 
+from archive.history import service_period
+from archive.idnumber import as_18
+from archive.units import parse_unit
 from scripts.make_samples import main
 from scripts.samplegen.generate import generate
 from scripts.samplegen.people import format_date, id_check_char
@@ -70,3 +74,42 @@ def test_command_line(tmp_path: Path) -> None:
     )
     assert len(list((tmp_path / "scans").glob("*.png"))) == 2
     assert len(list((tmp_path / "truth").glob("*.json"))) == 2
+
+
+def test_transfers_are_listed_as_the_reader_reads_them(tmp_path: Path) -> None:
+    files = generate(tmp_path / "s", 20, 3003, 60, ("pdf", "tiff"))
+    files += generate(tmp_path / "d", 20, 3004, 60, ("pdf", "tiff"), forms="dev")
+    moved = [f for f in files if f.veteran.history]
+    assert 0 < len(moved) < len(files)
+    for f in moved:
+        v = f.veteran
+        history = v.history
+        assert (history[0].start, history[-1].end) == (v.enlistment_date, v.discharge_date)
+        assert history[-1].unit == v.unit
+        assert all(a.end + timedelta(days=1) == b.start for a, b in itertools.pairwise(history))
+        truth = json.loads(f.truth_path.read_text(encoding="utf-8"))
+        lines = [line["text"] for page in truth["pages"] for line in page["lines"]]
+        read = [p for text in lines if (p := service_period(text)) is not None]
+        assert [(r.unit.key, r.start.text, r.end.text if r.end else None) for r in read] == [
+            (key(p.unit), f"{p.start:%Y-%m}", f"{p.end:%Y-%m}") for p in history
+        ]
+
+
+def test_an_older_file_of_a_person_prints_the_15_digit_number(tmp_path: Path) -> None:
+    files = generate(tmp_path, 6, 5, 60, ("pdf",), old_ids=2)
+    assert len(files) == 8
+    for old in files[6:]:
+        truth = json.loads(old.truth_path.read_text(encoding="utf-8"))
+        person = next(f for f in files[:6] if f.path.name == truth["same_person_as"])
+        assert old.veteran == person.veteran and person.veteran.birth_date.year < 1985
+        printed = truth["printed_id_number"]
+        assert len(printed) == 15 and as_18(printed) == person.veteran.id_number
+        assert truth["fields"]["id_number"] == person.veteran.id_number
+        lines = " ".join(line["text"] for page in truth["pages"] for line in page["lines"])
+        assert printed in lines and person.veteran.id_number not in lines
+
+
+def key(unit: str) -> str:
+    parsed = parse_unit(unit)
+    assert parsed is not None
+    return parsed.key
